@@ -1,0 +1,1 @@
+"""UI-free state engine of nmtui-state (the libnmstate of this project)."""

@@ -1,0 +1,1 @@
+"""NetworkManager (D-Bus) and kernel (netlink) backends."""

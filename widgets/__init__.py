@@ -1,0 +1,1 @@
+"""Textual widgets of nmtui-state. They never talk to D-Bus: data comes in as plain state."""
