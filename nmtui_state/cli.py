@@ -32,7 +32,8 @@ def command(name: str) -> Callable[[Handler], Handler]:
     return deco
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
+    """The parser and the names of its subcommands."""
     parser = argparse.ArgumentParser(
         prog="nmtui-state",
         description="Declarative host networking (nmstate YAML) in a terminal UI.",
@@ -42,9 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--sandbox", action="store_true",
         help="run against a fresh disposable demo host (private NetworkManager in a netns)",
     )
-    parser.add_argument("--readonly", action="store_true", help="app: browse only, never apply")
-    parser.add_argument("file", nargs="?", help="app: open this desired-state file as the draft")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    app = sub.add_parser("app", help="the terminal UI (the default: nmtui-state [FILE])")
+    app.add_argument("file", nargs="?", help="open this desired-state file as the draft")
+    app.add_argument("--readonly", action="store_true", help="browse only, never apply")
+    app.add_argument("--countdown", type=int, default=60, metavar="S",
+                     help="seconds to confirm an applied change before it is rolled back")
 
     sb = sub.add_parser("sandbox", help="start a disposable NetworkManager host and run CMD in it")
     sb.add_argument("--demo", action="store_true", help="build the demo host (eth1-3, br0)")
@@ -53,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     from nmtui_state import cli_commands
 
     cli_commands.add_parsers(sub)
-    return parser
+    return parser, set(sub.choices)
 
 
 @contextlib.contextmanager
@@ -97,10 +101,26 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
             return 130
 
 
+GLOBAL_FLAGS = {"--sandbox"}
+
+
+def _with_default_command(argv: list[str], commands: set[str]) -> list[str]:
+    """Insert ``app`` unless a subcommand is named: ``nmtui-state [--sandbox] [FILE]`` is the TUI."""
+    for i, arg in enumerate(argv):
+        if arg in GLOBAL_FLAGS:
+            continue
+        if arg in commands or arg in ("-h", "--help", "--version"):
+            return argv
+        return [*argv[:i], "app", *argv[i:]]
+    return [*argv, "app"]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    name = args.command or "app"
+    parser, commands = build_parser()
+    args = parser.parse_args(
+        _with_default_command(list(sys.argv[1:] if argv is None else argv), commands)
+    )
+    name = args.command
     handler = _COMMANDS.get(name)
     if handler is None:
         from nmtui_state import cli_commands
