@@ -1,0 +1,83 @@
+"""Read NetworkManager's view over D-Bus: devices, applied profiles, DNS, hostname, checkpoints.
+
+Reads are batched by stage (manager → all devices at once → all applied
+profiles at once), so the number of round trips does not grow with the
+number of devices.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from dbus_fast.errors import DBusError
+
+from engine.backend.nm_dbus import (
+    DEVICE_IFACE,
+    DNS_IFACE,
+    NM_IFACE,
+    NM_PATH,
+    SETTINGS_IFACE,
+    SETTINGS_PATH,
+    NMClient,
+)
+
+DEVICE_STATE_ACTIVATED = 100
+DEVICE_STATE_UNMANAGED = 10
+
+
+@dataclass
+class NMDevice:
+    """One NM device: whether NM manages it, its state and the profile applied to it."""
+
+    name: str
+    path: str
+    managed: bool
+    state: int
+    applied: dict[str, dict[str, Any]] | None = None
+
+
+@dataclass
+class NMState:
+    """NetworkManager's part of the live state."""
+
+    version: str = ""
+    devices: dict[str, NMDevice] = field(default_factory=dict)
+    hostname: str = ""
+    dns: list[dict[str, Any]] = field(default_factory=list)
+    checkpoints: list[str] = field(default_factory=list)
+
+
+async def _applied(client: NMClient, path: str) -> dict[str, dict[str, Any]] | None:
+    try:
+        settings, _version = await client.call(path, DEVICE_IFACE, "GetAppliedConnection", "u",
+                                                [0])
+    except DBusError:
+        return None  # not activated (any more): no applied profile
+    result: dict[str, dict[str, Any]] = settings
+    return result
+
+
+async def read_nm(client: NMClient) -> NMState:
+    """NetworkManager's devices, their applied profiles, DNS, hostname and checkpoints."""
+    manager, hostname, dns = await asyncio.gather(
+        client.get_all(NM_PATH, NM_IFACE),
+        client.get(SETTINGS_PATH, SETTINGS_IFACE, "Hostname"),
+        client.get(f"{NM_PATH}/DnsManager", DNS_IFACE, "Configuration"),
+    )
+    paths: list[str] = manager.get("AllDevices") or manager.get("Devices") or []
+    props = await asyncio.gather(*(client.get_all(p, DEVICE_IFACE) for p in paths))
+    active = [p for p, d in zip(paths, props, strict=True)
+              if d.get("State") == DEVICE_STATE_ACTIVATED]
+    applied = await asyncio.gather(*(_applied(client, p) for p in active))
+    by_path = dict(zip(active, applied, strict=True))
+    state = NMState(version=manager.get("Version", ""), hostname=hostname or "", dns=dns or [],
+                    checkpoints=list(manager.get("Checkpoints") or []))
+    for path, dev in zip(paths, props, strict=True):
+        name = dev.get("IpInterface") or dev.get("Interface")
+        state.devices[name] = NMDevice(
+            name=name, path=path, managed=bool(dev.get("Managed")),
+            state=int(dev.get("State", 0)), applied=by_path.get(path),
+        )
+    return state

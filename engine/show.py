@@ -1,0 +1,191 @@
+"""Live state: NetworkManager (D-Bus) and the kernel (netlink) merged into one schema state.
+
+The kernel says what exists and what addresses and routes are in place; NM
+says what it manages, which profile drives an interface (DHCP or static,
+profile name), the DNS and hostname it configured. Both are read
+concurrently. Without NetworkManager the kernel view is still returned,
+with ``nm_missing`` saying why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fnmatch
+import ipaddress
+import os
+import socket
+from dataclasses import dataclass
+from typing import Any
+
+from engine import keys as k
+from engine.backend.netlink import KernelState, read_kernel
+from engine.backend.nm_dbus import NMClient
+from engine.backend.nm_read import DEVICE_STATE_ACTIVATED, NMDevice, NMState, read_nm
+from engine.errors import NoBackend
+
+NETNS_ENV = "NMTUI_STATE_NETNS"
+V6_METHODS = {  # NM ipv6.method -> (enabled, dhcp, autoconf)
+    "auto": (True, True, True),
+    "dhcp": (True, True, False),
+    "manual": (True, False, False),
+    "link-local": (True, False, False),
+    "disabled": (False, False, False),
+}
+
+
+@dataclass
+class LiveState:
+    """The shown state and, when NM could not be read, why."""
+
+    state: dict[str, Any]
+    nm_missing: str | None = None
+    nm: NMState | None = None
+
+
+def _ip_method(iface: dict[str, Any], applied: dict[str, dict[str, Any]]) -> None:
+    """Apply the profile's IP methods (DHCP, autoconf, disabled) to a kernel-read interface."""
+    v4 = applied.get("ipv4", {}).get("method")
+    if v4 == "disabled":
+        iface[k.IPV4] = {k.ENABLED: False}
+    elif v4 in ("auto", "manual", "shared", "link-local"):
+        iface[k.IPV4][k.ENABLED] = True
+        iface[k.IPV4][k.DHCP] = v4 == "auto"
+    v6 = applied.get("ipv6", {}).get("method")
+    if v6 in V6_METHODS:
+        enabled, dhcp, autoconf = V6_METHODS[v6]
+        if not enabled:
+            iface[k.IPV6] = {k.ENABLED: False}
+        else:
+            iface[k.IPV6].update({k.ENABLED: True, k.DHCP: dhcp, k.AUTOCONF: autoconf})
+
+
+def _profile_routes(name: str, applied: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    routes = []
+    for family in ("ipv4", "ipv6"):
+        for data in applied.get(family, {}).get("route-data", []):
+            route: dict[str, Any] = {
+                k.DESTINATION: f"{data['dest']}/{data['prefix']}",
+                k.NEXT_HOP_INTERFACE: name,
+                k.TABLE_ID: data.get("table") or 254,
+            }
+            if data.get("next-hop"):
+                route[k.NEXT_HOP_ADDRESS] = data["next-hop"]
+            if "metric" in data:
+                route[k.METRIC] = data["metric"]
+            routes.append(route)
+    return routes
+
+
+def _profile_dns(applied: dict[str, dict[str, Any]]) -> tuple[list[str], list[str]]:
+    servers: list[str] = []
+    search: list[str] = []
+    for raw in applied.get("ipv4", {}).get("dns", []):
+        servers.append(socket.inet_ntoa(int(raw).to_bytes(4, "little")))
+    for raw in applied.get("ipv6", {}).get("dns", []):
+        servers.append(str(ipaddress.IPv6Address(bytes(raw))))
+    for family in ("ipv4", "ipv6"):
+        search.extend(applied.get(family, {}).get("dns-search", []))
+    return servers, search
+
+
+def _iface_state(iface: dict[str, Any], dev: NMDevice | None) -> None:
+    if dev is None or not dev.managed:
+        iface[k.STATE] = k.IGNORE
+    elif dev.state != DEVICE_STATE_ACTIVATED:
+        iface[k.STATE] = k.DOWN
+
+
+def combine(kernel: KernelState, nm: NMState | None, running_hostname: str | None) -> dict[str, Any]:
+    """One schema state from the kernel view and (when there is one) NM's view."""
+    interfaces = []
+    config_routes: list[dict[str, Any]] = []
+    servers: list[str] = []
+    search: list[str] = []
+    for name, iface in kernel.interfaces.items():
+        if nm is not None:
+            dev = nm.devices.get(name)
+            _iface_state(iface, dev)
+            applied = dev.applied if dev else None
+            if applied:
+                _ip_method(iface, applied)
+                profile = applied.get("connection", {}).get("id")
+                if profile and profile != name:
+                    iface[k.PROFILE_NAME] = profile
+                config_routes += _profile_routes(name, applied)
+                more_servers, more_search = _profile_dns(applied)
+                servers += [s for s in more_servers if s not in servers]
+                search += [s for s in more_search if s not in search]
+        interfaces.append(iface)
+    state: dict[str, Any] = {}
+    if nm is not None or running_hostname:
+        hostname: dict[str, Any] = {}
+        if running_hostname:
+            hostname[k.RUNNING] = running_hostname
+        if nm is not None:
+            hostname[k.CONFIG] = nm.hostname
+        state[k.HOSTNAME] = hostname
+    if nm is not None:
+        running_servers: list[str] = []
+        running_search: list[str] = []
+        for entry in nm.dns:
+            running_servers += [s for s in entry.get("nameservers", []) if s not in running_servers]
+            running_search += [d for d in entry.get("domains", []) if d not in running_search]
+        state[k.DNS_RESOLVER] = {
+            k.CONFIG: {k.SERVER: servers, k.SEARCH: search},
+            k.RUNNING: {k.SERVER: running_servers, k.SEARCH: running_search},
+        }
+    state[k.ROUTES] = {k.CONFIG: config_routes, k.RUNNING: kernel.routes}
+    state[k.INTERFACES] = interfaces
+    return state
+
+
+async def read_live(bus_address: str | None = None, netns: str | None = None) -> LiveState:
+    """Read NM and the kernel concurrently; fall back to the kernel alone without NM."""
+    netns = netns if netns is not None else os.environ.get(NETNS_ENV) or None
+    kernel_task = asyncio.create_task(asyncio.to_thread(read_kernel, netns))
+    nm: NMState | None = None
+    missing: str | None = None
+    try:
+        client = await NMClient.connect(bus_address)
+        try:
+            if not await client.name_has_owner():
+                raise NoBackend("NetworkManager is not running (try: systemctl start "
+                                "NetworkManager)")
+            nm = await read_nm(client)
+        finally:
+            client.close()
+    except NoBackend as exc:
+        missing = str(exc)
+    kernel = await kernel_task
+    # In a sandbox the kernel hostname lives in NM's UTS namespace: NM's copy is the truth.
+    running = (nm.hostname if nm else None) if netns else socket.gethostname()
+    return LiveState(combine(kernel, nm, running), nm_missing=missing, nm=nm)
+
+
+def filter_interfaces(state: dict[str, Any], globs: list[str]) -> dict[str, Any]:
+    """Keep only interfaces (and routes through them) whose names match one of ``globs``."""
+    if not globs:
+        return state
+
+    def match(name: str | None) -> bool:
+        return name is not None and any(fnmatch.fnmatchcase(name, g) for g in globs)
+
+    out = dict(state)
+    out[k.INTERFACES] = [i for i in state.get(k.INTERFACES, []) if match(i.get(k.NAME))]
+    routes = state.get(k.ROUTES)
+    if isinstance(routes, dict):
+        out[k.ROUTES] = {
+            part: [r for r in entries if match(r.get(k.NEXT_HOP_INTERFACE))]
+            for part, entries in routes.items()
+        }
+    return out
+
+
+def running_config(state: dict[str, Any]) -> dict[str, Any]:
+    """Only the configured parts (``show -r``): drop the ``running`` halves."""
+    out = dict(state)
+    for key in (k.ROUTES, k.DNS_RESOLVER, k.HOSTNAME):
+        section = out.get(key)
+        if isinstance(section, dict):
+            out[key] = {part: v for part, v in section.items() if part != k.RUNNING}
+    return out
