@@ -185,9 +185,10 @@ def shape_kernel(links: list[Any], addrs: list[Any], routes: list[Any]) -> Kerne
             section = k.LINK_AGGREGATION if controller[k.TYPE] == k.BOND else k.VRF
             controller.setdefault(section, {}).setdefault(k.PORT, []).append(link.get("ifname"))
     for addr in addrs:
-        iface = state.interfaces.get(names.get(addr["index"]) or "")
-        if iface is None:
+        owner = state.interfaces.get(names.get(addr["index"]) or "")
+        if owner is None:
             continue
+        iface = owner
         family = k.IPV4 if addr["family"] == socket.AF_INET else k.IPV6
         ip = addr.get("address")
         if family == k.IPV6 and ip.startswith("fe80:"):

@@ -75,7 +75,7 @@ async def read_nm(client: NMClient) -> NMState:
     state = NMState(version=manager.get("Version", ""), hostname=hostname or "", dns=dns or [],
                     checkpoints=list(manager.get("Checkpoints") or []))
     for path, dev in zip(paths, props, strict=True):
-        name = dev.get("IpInterface") or dev.get("Interface")
+        name = str(dev.get("IpInterface") or dev.get("Interface") or path)
         state.devices[name] = NMDevice(
             name=name, path=path, managed=bool(dev.get("Managed")),
             state=int(dev.get("State", 0)), applied=by_path.get(path),

@@ -1,0 +1,185 @@
+"""The live interface tree: controllers with their ports, stacked links under their base.
+
+Fed with a plain state dict (never talks to D-Bus). Refreshing with a new
+state keeps the selection and, when the shape is unchanged, only relabels
+nodes, so periodic updates do not flicker or move the cursor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from engine import keys as k
+from engine.topology import Node, tree
+
+# state -> (symbol, word, style): the word makes the tree readable without colour
+STATE_LOOK: dict[str, tuple[str, str, str]] = {
+    k.UP: ("●", "up", "green"),
+    k.DOWN: ("○", "down", "yellow"),
+    k.ABSENT: ("✗", "absent", "red"),
+    k.IGNORE: ("·", "unmanaged", "dim"),
+}
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    """What a tree line stands for: an interface, or one of the global sections."""
+
+    kind: str  # "iface", "section"
+    name: str
+
+
+def _first_address(iface: dict[str, Any]) -> str:
+    for family in (k.IPV4, k.IPV6):
+        addrs = (iface.get(family) or {}).get(k.ADDRESS) or []
+        if addrs:
+            return f"{addrs[0][k.IP]}/{addrs[0][k.PREFIX_LENGTH]}"
+    if (iface.get(k.IPV4) or {}).get(k.DHCP):
+        return "dhcp"
+    return ""
+
+
+def iface_label(iface: dict[str, Any]) -> Text:
+    """``● br0 linux-bridge up 198.51.100.1/24`` with the state in colour and in words."""
+    state = str(iface.get(k.STATE, k.UP))
+    symbol, word, style = STATE_LOOK.get(state, ("?", state, ""))
+    dim = state == k.IGNORE
+    text = Text()
+    text.append(f"{symbol} ", style=style)
+    text.append(str(iface.get(k.NAME, "?")), style="dim" if dim else "bold")
+    text.append(f" {iface.get(k.TYPE, k.UNKNOWN)}", style="dim")
+    text.append(f" {word}", style=style)
+    addr = _first_address(iface)
+    if addr:
+        text.append(f" {addr}", style="dim" if dim else "cyan")
+    return text
+
+
+def _section_labels(state: dict[str, Any]) -> list[tuple[str, Text]]:
+    routes = (state.get(k.ROUTES) or {}).get(k.CONFIG) or []
+    dns = ((state.get(k.DNS_RESOLVER) or {}).get(k.CONFIG) or {}).get(k.SERVER) or []
+    hostname = (state.get(k.HOSTNAME) or {}).get(k.CONFIG) or (
+        state.get(k.HOSTNAME) or {}).get(k.RUNNING) or ""
+    return [
+        ("routes", Text.assemble(("Routes", "bold"), f" ({len(routes)})")),
+        ("dns", Text.assemble(("DNS", "bold"), f" {', '.join(dns) or '—'}")),
+        ("hostname", Text.assemble(("Hostname", "bold"), f" {hostname or '—'}")),
+    ]
+
+
+class StateTree(Tree[NodeRef]):
+    """Interfaces as a forest plus Routes/DNS/Hostname roots."""
+
+    DEFAULT_CSS = """
+    StateTree { min-width: 30; }
+    """
+
+    filter_text: reactive[str] = reactive("")
+
+    class IfaceHighlighted(Message):
+        """The cursor moved onto an interface or section."""
+
+        def __init__(self, ref: NodeRef | None) -> None:
+            self.ref = ref
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("host", id=id)
+        self.show_root = False
+        self.guide_depth = 3
+        self._state: dict[str, Any] = {}
+        self._shape: tuple[Any, ...] = ()
+
+    @property
+    def selected_ref(self) -> NodeRef | None:
+        node = self.cursor_node
+        return node.data if node is not None else None
+
+    def _visible(self, forest: list[Node]) -> list[Node]:
+        """Drop nodes that neither match the filter nor hold a match."""
+        needle = self.filter_text.lower()
+        if not needle:
+            return forest
+        out = []
+        for node in forest:
+            kids = self._visible(node.children)
+            if needle in node.name.lower() or kids:
+                out.append(Node(node.name, node.type, node.state, kids))
+        return out
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Show ``state``; keep the cursor on the same interface across refreshes."""
+        self._state = state
+        self._render_state()
+
+    def watch_filter_text(self) -> None:
+        self._render_state()
+
+    def _render_state(self) -> None:
+        ifaces = {i.get(k.NAME): i for i in self._state.get(k.INTERFACES, [])}
+        forest = self._visible(tree(self._state))
+
+        def shape(nodes: list[Node]) -> tuple[Any, ...]:
+            return tuple((n.name, shape(n.children)) for n in nodes)
+
+        new_shape = shape(forest)
+        if new_shape == self._shape and self.root.children:
+            self._relabel(self.root, ifaces)
+            self._relabel_sections()
+            return
+        keep = self.selected_ref
+        self._shape = new_shape
+        self.clear()
+
+        def add(parent: TreeNode[NodeRef], node: Node) -> None:
+            label = iface_label(ifaces.get(node.name, {k.NAME: node.name}))
+            ref = NodeRef("iface", node.name)
+            if node.children:
+                branch = parent.add(label, data=ref, expand=True)
+                for child in node.children:
+                    add(branch, child)
+            else:
+                parent.add_leaf(label, data=ref)
+
+        for node in forest:
+            add(self.root, node)
+        for key, label in _section_labels(self._state):
+            self.root.add_leaf(label, data=NodeRef("section", key))
+        if keep is not None:
+            self.select_ref(keep)
+
+    def _relabel(self, parent: TreeNode[NodeRef], ifaces: dict[Any, dict[str, Any]]) -> None:
+        for node in parent.children:
+            if node.data is not None and node.data.kind == "iface":
+                label = iface_label(ifaces.get(node.data.name, {k.NAME: node.data.name}))
+                if str(node.label) != str(label) or node.label != label:
+                    node.set_label(label)
+            self._relabel(node, ifaces)
+
+    def _relabel_sections(self) -> None:
+        labels = dict(_section_labels(self._state))
+        for node in self.root.children:
+            if node.data is not None and node.data.kind == "section":
+                node.set_label(labels[node.data.name])
+
+    def select_ref(self, ref: NodeRef) -> bool:
+        """Move the cursor to the node standing for ``ref``; False when it is not shown."""
+        stack = list(self.root.children)
+        while stack:
+            node = stack.pop(0)
+            if node.data == ref:
+                self.move_cursor(node)
+                return True
+            stack.extend(node.children)
+        return False
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
+        event.stop()
+        self.post_message(self.IfaceHighlighted(event.node.data))
