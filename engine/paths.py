@@ -12,6 +12,9 @@ from typing import Any
 
 PathPart = str | int
 
+# Schema keys that contain a dot themselves; split_path keeps them whole.
+DOTTED_KEYS = ("802.1x",)
+
 
 def format_path(parts: Sequence[PathPart], state: Any = None) -> str:
     """Join ``parts`` into a dotted path, naming list items by ``name`` where the state has one.
@@ -44,7 +47,14 @@ def split_path(path: str) -> list[PathPart]:
     a bracketed non-number is kept as ``"[name]"`` so callers can look it up by name.
     """
     parts: list[PathPart] = []
-    for dotted in path.split("."):
+    pieces = path.split(".")
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and f"{merged[-1]}.{piece.split('[')[0]}" in DOTTED_KEYS:
+            merged[-1] = f"{merged[-1]}.{piece}"
+        else:
+            merged.append(piece)
+    for dotted in merged:
         head, _, rest = dotted.partition("[")
         if head:
             parts.append(head)
