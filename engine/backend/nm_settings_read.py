@@ -1,0 +1,268 @@
+"""NetworkManager profile → nmstate-schema interface: the reverse of nm_settings.
+
+Used by ``show`` (profiles read over D-Bus) and by tests (round trips). A
+profile describes configuration, not the running host, so this reports
+what the profile asks for; where a profile leaves an option out, the
+default NetworkManager documents (``man 5 nm-settings-dbus``) stands in,
+because that is what the host will run with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from engine import keys as k
+from engine.backend.nm_types import (
+    ADDR_GEN_MODES,
+    BRIDGE_OPTS,
+    BRIDGE_PORT_OPTS,
+    CERT_KEYS,
+    CLIENT_IDS,
+    DOT1X_PROPS,
+    IFACE_TYPE,
+    IPVLAN_MODES,
+    MACVLAN_MODES,
+    STP_OPTS,
+    VLAN_FLAG_LOOSE,
+    VLAN_FLAG_REORDER,
+)
+
+
+def _mac_text(value: Any) -> str | None:
+    """A MAC from NM's byte array or string form; None for the special words (``preserve``)."""
+    if isinstance(value, bytes | bytearray | list) and value:
+        return ":".join(f"{b:02X}" for b in value)
+    if isinstance(value, str) and value.count(":") == 5:
+        return value.upper()
+    return None
+
+
+def _ip_from(nm: dict[str, Any], family: str, kind: str) -> dict[str, Any]:
+    """The schema ipv4/ipv6 section from a profile's ip setting (no section: disabled).
+
+    On loopback ``auto`` only means "the standard loopback addresses", not DHCP.
+    """
+    sec = nm.get(family)
+    method = (sec or {}).get("method") or ("auto" if sec is not None else "disabled")
+    if method in ("disabled", "ignore") or sec is None:
+        return {k.ENABLED: False}
+    v6 = family == k.IPV6
+    dhcp = method in ("auto", "dhcp") and kind != k.LOOPBACK
+    auto = method == "auto" and kind != k.LOOPBACK
+    out: dict[str, Any] = {k.ENABLED: True, k.DHCP: dhcp}
+    if v6:
+        out[k.AUTOCONF] = auto
+    out[k.ADDRESS] = [{k.IP: a["address"], k.PREFIX_LENGTH: int(a["prefix"])}
+                      for a in sec.get("address-data") or []]
+    if dhcp:
+        for key, prop in (("auto-dns", "ignore-auto-dns"), ("auto-routes", "ignore-auto-routes"),
+                          ("auto-gateway", "never-default")):
+            out[key] = not sec.get(prop, False)
+        if sec.get("route-table"):
+            out["auto-route-table-id"] = int(sec["route-table"])
+        if sec.get("route-metric", -1) != -1:
+            out["auto-route-metric"] = int(sec["route-metric"])
+    if sec.get("dhcp-client-id"):
+        back = {nm_id: schema for schema, nm_id in CLIENT_IDS.items()}
+        out["dhcp-client-id"] = back.get(sec["dhcp-client-id"], sec["dhcp-client-id"])
+    for key in ("dhcp-duid", "token"):
+        if v6 and sec.get(key):
+            out[key] = sec[key]
+    if v6 and sec.get("addr-gen-mode") is not None:
+        modes = {num: name for name, num in ADDR_GEN_MODES.items()}
+        out["addr-gen-mode"] = modes.get(int(sec["addr-gen-mode"]), "default")
+    return out
+
+
+def _filled(section: dict[str, Any], table: dict[str, tuple[str, Any]]) -> dict[str, Any]:
+    """Schema keys from NM properties, NM's default standing in where one is documented."""
+    out = {}
+    for key, (prop, default) in table.items():
+        value = section.get(prop, default)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def _vlan_from(vlans: list[dict[str, Any]]) -> dict[str, Any]:
+    """A port's schema ``vlan`` from bridge-port.vlans (inverse of :func:`_port_vlans`)."""
+    native = [v for v in vlans if v.get("pvid") and v.get("untagged")]
+    tagged = [v for v in vlans if v not in native]
+    if native and not tagged:
+        return {k.MODE: "access", "tag": int(native[0]["vid-start"])}
+    tags = [{k.ID: int(v["vid-start"])} if v["vid-start"] == v.get("vid-end", v["vid-start"])
+            else {"id-range": {"min": int(v["vid-start"]), "max": int(v["vid-end"])}}
+            for v in tagged]
+    out: dict[str, Any] = {k.MODE: "trunk", "trunk-tags": tags, "enable-native": bool(native)}
+    if native:
+        out["tag"] = int(native[0]["vid-start"])
+    return out
+
+
+def bridge_port_entry(nm: dict[str, Any]) -> dict[str, Any]:
+    """The controller's ``bridge.port`` item for a port profile (name, stp-*, vlan)."""
+    sec = nm.get("bridge-port") or {}
+    entry: dict[str, Any] = {k.NAME: nm["connection"].get("interface-name")}
+    entry.update(_filled(sec, BRIDGE_PORT_OPTS))
+    if sec.get("vlans"):
+        entry[k.VLAN] = _vlan_from(sec["vlans"])
+    return entry
+
+
+def _type_from(nm: dict[str, Any], kind: str, iface: dict[str, Any]) -> None:
+    """The type-specific schema section of ``iface`` from the profile."""
+    if kind == k.LINUX_BRIDGE:
+        br = nm.get("bridge") or {}
+        opts = _filled(br, BRIDGE_OPTS)
+        opts["vlan-protocol"] = str(opts["vlan-protocol"]).lower()
+        if isinstance(br.get("group-address"), bytes | list) and br["group-address"]:
+            opts["group-addr"] = _mac_text(br["group-address"])
+        opts["stp"] = _filled(br, STP_OPTS)
+        iface[k.BRIDGE] = {k.OPTIONS: opts, k.PORT: []}
+    elif kind == k.BOND:
+        options = dict((nm.get("bond") or {}).get("options") or {})
+        mode = options.pop("mode", "balance-rr")
+        iface[k.LINK_AGGREGATION] = {
+            k.MODE: mode, k.PORT: [],
+            k.OPTIONS: {o: int(v) if v.isdigit() else v for o, v in options.items()},
+        }
+    elif kind == k.VLAN:
+        vlan = nm.get("vlan") or {}
+        flags = int(vlan.get("flags", VLAN_FLAG_REORDER))
+        iface[k.VLAN] = {
+            k.BASE_IFACE: vlan.get("parent"), k.ID: int(vlan.get("id", 0)),
+            "protocol": str(vlan.get("protocol") or "802.1q").lower(),
+            "reorder-headers": bool(flags & VLAN_FLAG_REORDER),
+            "loose-binding": bool(flags & VLAN_FLAG_LOOSE),
+        }
+    elif kind == k.VXLAN:
+        vx = nm.get("vxlan") or {}
+        out = {k.ID: int(vx.get("id", 0)),
+               "destination-port": int(vx.get("destination-port", 8472)),
+               "learning": bool(vx.get("learning", True))}
+        for key, prop in ((k.BASE_IFACE, "parent"), ("local", "local"), ("remote", "remote")):
+            if vx.get(prop):
+                out[key] = vx[prop]
+        iface[k.VXLAN] = out
+    elif kind in (k.MAC_VLAN, k.MAC_VTAP):
+        mv = nm.get("macvlan") or {}
+        modes = {num: name for name, num in MACVLAN_MODES.items()}
+        iface[kind] = {k.BASE_IFACE: mv.get("parent"), k.MODE: modes.get(mv.get("mode", 0),
+                       "unknown"), "promiscuous": bool(mv.get("promiscuous", True))}
+    elif kind == k.IPVLAN:
+        iv = nm.get("ipvlan") or {}
+        modes = {num: name for name, num in IPVLAN_MODES.items()}
+        iface[k.IPVLAN] = {k.BASE_IFACE: iv.get("parent"), k.MODE: modes.get(iv.get("mode", 1)),
+                           "private": bool(iv.get("private")), "vepa": bool(iv.get("vepa"))}
+    elif kind == k.VETH:
+        iface[k.VETH] = {k.PEER: (nm.get("veth") or {}).get("peer")}
+    elif kind == k.VRF:
+        iface[k.VRF] = {k.ROUTE_TABLE_ID: int((nm.get("vrf") or {}).get("table", 0)), k.PORT: []}
+    elif kind == k.INFINIBAND:
+        ib = nm.get("infiniband") or {}
+        pkey = int(ib.get("p-key", -1))
+        iface[k.INFINIBAND] = {k.MODE: ib.get("transport-mode") or "datagram",
+                               "pkey": f"0x{pkey if pkey >= 0 else 0xFFFF:04x}"}
+        if ib.get("parent"):
+            iface[k.INFINIBAND][k.BASE_IFACE] = ib["parent"]
+
+
+def settings_to_iface(nm: dict[str, Any], device_type: str | None = None) -> dict[str, Any]:
+    """The schema interface a profile describes, as far as the profile says.
+
+    ``device_type`` (schema or NM spelling) is a fallback for profiles whose
+    ``connection.type`` is missing or unknown. Controller port lists are left
+    empty: they are filled across profiles by :func:`settings_to_ifaces`.
+    """
+    con = nm.get("connection") or {}
+    nm_type = con.get("type")
+    kind = IFACE_TYPE.get(nm_type or "") or (
+        IFACE_TYPE.get(device_type or "") or device_type or k.UNKNOWN)
+    if kind == k.MAC_VLAN and (nm.get("macvlan") or {}).get("tap"):
+        kind = k.MAC_VTAP
+    name = con.get("interface-name") or con.get("id")
+    iface: dict[str, Any] = {k.NAME: name, k.TYPE: kind,
+                             k.STATE: k.UP if con.get("autoconnect", True) else k.DOWN}
+    if con.get("id") and con["id"] != name:
+        iface[k.PROFILE_NAME] = con["id"]
+    if con.get("master"):
+        iface[k.CONTROLLER] = con["master"]
+    mtu_sec = {k.LOOPBACK: "loopback", k.INFINIBAND: "infiniband"}.get(kind, "802-3-ethernet")
+    if (nm.get(mtu_sec) or {}).get("mtu"):
+        iface[k.MTU] = int(nm[mtu_sec]["mtu"])
+    wired = nm.get("802-3-ethernet") or {}
+    mac = _mac_text(wired.get("assigned-mac-address")) or _mac_text(wired.get("cloned-mac-address"))
+    if mac:
+        iface[k.MAC_ADDRESS] = mac
+    # NM reports auto-negotiate false by default, meaning "leave the link alone": only
+    # worth showing when it is on or speed/duplex are pinned.
+    eth = {key: wired[prop] for key, prop in (("speed", "speed"), ("duplex", "duplex"))
+           if wired.get(prop)}
+    if eth or wired.get("auto-negotiate"):
+        iface[k.ETHERNET] = {"auto-negotiation": bool(wired.get("auto-negotiate")), **eth}
+    if con.get("lldp", -1) != -1:
+        iface["lldp"] = {k.ENABLED: bool(con["lldp"])}
+    _type_from(nm, kind, iface)
+    dot1x = nm.get("802-1x") or {}
+    if dot1x:
+        iface["802.1x"] = {
+            key: (bytes(dot1x[prop]).rstrip(b"\0").decode().removeprefix("file://")
+                  if key in CERT_KEYS else dot1x[prop])
+            for key, prop in DOT1X_PROPS.items() if dot1x.get(prop)}
+    for family in k.IP_FAMILIES:
+        iface[family] = _ip_from(nm, family, kind)
+    return iface
+
+
+def settings_to_ifaces(profiles: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Interfaces for a set of profiles, with controllers' port lists filled from their ports.
+
+    A port names its controller by interface name or by profile UUID; both resolve here.
+    """
+    profiles = list(profiles)
+    by_uuid = {p["connection"].get("uuid"): p["connection"].get("interface-name")
+               for p in profiles if p.get("connection")}
+    ifaces = [settings_to_iface(p) for p in profiles]
+    by_name = {i[k.NAME]: i for i in ifaces}
+    for prof, iface in zip(profiles, ifaces, strict=True):
+        if k.CONTROLLER not in iface:
+            continue
+        iface[k.CONTROLLER] = by_uuid.get(iface[k.CONTROLLER]) or iface[k.CONTROLLER]
+        ctrl = by_name.get(iface[k.CONTROLLER])
+        if ctrl is None:
+            continue
+        if ctrl[k.TYPE] == k.LINUX_BRIDGE:
+            ctrl[k.BRIDGE][k.PORT].append(bridge_port_entry(prof))
+        elif ctrl[k.TYPE] == k.BOND:
+            ctrl[k.LINK_AGGREGATION][k.PORT].append(iface[k.NAME])
+        elif ctrl[k.TYPE] == k.VRF:
+            ctrl[k.VRF][k.PORT].append(iface[k.NAME])
+    return ifaces
+
+
+def settings_to_routes(nm: dict[str, Any]) -> list[dict[str, Any]]:
+    """The schema routes a profile carries (its ``route-data``), next-hop-interface filled."""
+    name = (nm.get("connection") or {}).get("interface-name")
+    out = []
+    for family in k.IP_FAMILIES:
+        for item in (nm.get(family) or {}).get("route-data") or []:
+            route: dict[str, Any] = {k.DESTINATION: f"{item['dest']}/{item['prefix']}",
+                                     k.NEXT_HOP_INTERFACE: name}
+            for key, attr in ((k.NEXT_HOP_ADDRESS, "next-hop"), (k.METRIC, "metric"),
+                              (k.TABLE_ID, "table"), ("weight", "weight"), ("route-type", "type")):
+                if item.get(attr) is not None:
+                    route[key] = item[attr]
+            out.append(route)
+    return out
+
+
+def settings_to_dns(nm: dict[str, Any]) -> dict[str, list[str]]:
+    """The DNS config a profile carries: servers of both families, search, options."""
+    out: dict[str, list[str]] = {k.SERVER: [], k.SEARCH: [], k.OPTIONS: []}
+    for family in k.IP_FAMILIES:
+        sec = nm.get(family) or {}
+        out[k.SERVER] += list(sec.get("dns-data") or [])
+        out[k.SEARCH] += [s for s in sec.get("dns-search") or [] if s not in out[k.SEARCH]]
+        out[k.OPTIONS] += [o for o in sec.get("dns-options") or [] if o not in out[k.OPTIONS]]
+    return out
