@@ -58,15 +58,17 @@ async def create(client: NMClient, timeout: int, nm_version: str = "") -> Checkp
     if _version_tuple(nm_version) >= (1, 48):
         flags |= TRACK_INTERNAL_GLOBAL_DNS
     try:
-        (path,) = await client.call(NM_PATH, NM_IFACE, "CheckpointCreate", "aouu",
-                                    [[], timeout, flags])
+        (path,) = await client.call(
+            NM_PATH, NM_IFACE, "CheckpointCreate", "aouu", [[], timeout, flags]
+        )
     except DBusError as exc:
         existing = await list_checkpoints(client)
         if existing:
             raise CheckpointBusy(existing[0]) from exc
         if flags & TRACK_INTERNAL_GLOBAL_DNS:
-            (path,) = await client.call(NM_PATH, NM_IFACE, "CheckpointCreate", "aouu",
-                                        [[], timeout, BASE_FLAGS])
+            (path,) = await client.call(
+                NM_PATH, NM_IFACE, "CheckpointCreate", "aouu", [[], timeout, BASE_FLAGS]
+            )
         else:
             raise ApplyFailed(f"NetworkManager refused a checkpoint: {exc.text}") from exc
     return Checkpoint(path=path, timeout=timeout)
@@ -79,8 +81,13 @@ async def list_checkpoints(client: NMClient) -> list[str]:
 
 async def extend(client: NMClient, cp: Checkpoint, seconds: int | None = None) -> None:
     """Reset the checkpoint's timer to ``seconds`` (default: its timeout) from now."""
-    await client.call(NM_PATH, NM_IFACE, "CheckpointAdjustRollbackTimeout", "ou",
-                      [cp.path, cp.timeout if seconds is None else seconds])
+    await client.call(
+        NM_PATH,
+        NM_IFACE,
+        "CheckpointAdjustRollbackTimeout",
+        "ou",
+        [cp.path, cp.timeout if seconds is None else seconds],
+    )
 
 
 async def commit(client: NMClient, cp: Checkpoint | str) -> None:
@@ -89,8 +96,10 @@ async def commit(client: NMClient, cp: Checkpoint | str) -> None:
     try:
         await client.call(NM_PATH, NM_IFACE, "CheckpointDestroy", "o", [path])
     except DBusError as exc:
-        raise ApplyFailed(f"cannot commit checkpoint {path}: {exc.text} "
-                          "(it may have been rolled back by its timeout already)") from exc
+        raise ApplyFailed(
+            f"cannot commit checkpoint {path}: {exc.text} "
+            "(it may have been rolled back by its timeout already)"
+        ) from exc
 
 
 async def rollback(client: NMClient, cp: Checkpoint | str) -> dict[str, str]:

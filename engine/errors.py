@@ -46,7 +46,11 @@ class Problem:
             where = f"{where}:{self.line}" if where else f"line {self.line}"
         head = f"{where}: " if where else ""
         label = "" if self.is_error else "warning: "
-        text = f"{head}{label}{self.path}: {self.message}" if self.path else f"{head}{label}{self.message}"
+        text = (
+            f"{head}{label}{self.path}: {self.message}"
+            if self.path
+            else f"{head}{label}{self.message}"
+        )
         if self.hint:
             text += f" (fix: {self.hint})"
         return text

@@ -31,8 +31,11 @@ from engine.backend.nm_types import ADDR_GEN_MODES, signature
 #: D-Bus setting name → keyfile section name.
 SECTION_ALIAS = {"802-3-ethernet": "ethernet"}
 #: (setting, D-Bus property) → keyfile key, where keyfile uses the libnm name.
-KEY_ALIAS = {("802-3-ethernet", "assigned-mac-address"): "cloned-mac-address",
-             ("ipv4", "dns-data"): "dns", ("ipv6", "dns-data"): "dns"}
+KEY_ALIAS = {
+    ("802-3-ethernet", "assigned-mac-address"): "cloned-mac-address",
+    ("ipv4", "dns-data"): "dns",
+    ("ipv6", "dns-data"): "dns",
+}
 _TYPE_ALIAS = {"802-3-ethernet": "ethernet"}
 _GEN_MODE_NAMES = {num: name for name, num in ADDR_GEN_MODES.items()}
 _ROUTE_MAIN = ("dest", "prefix", "next-hop", "metric")
@@ -84,8 +87,9 @@ def _routes(family: str, routes: list[dict[str, Any]]) -> list[tuple[str, str]]:
         if route.get("metric") is not None:
             text += f",{route['metric']}"
         lines.append((f"route{num}", text))
-        extra = [f"{key}={_scalar(value)}" for key, value in route.items()
-                 if key not in _ROUTE_MAIN]
+        extra = [
+            f"{key}={_scalar(value)}" for key, value in route.items() if key not in _ROUTE_MAIN
+        ]
         if extra:
             lines.append((f"route{num}_options", ",".join(extra)))
     return lines
@@ -100,8 +104,10 @@ def _section_lines(setting: str, props: dict[str, Any]) -> list[tuple[str, str]]
         sig = signature(setting, prop)  # unknown properties fail here, as for D-Bus
         key = KEY_ALIAS.get((setting, prop), prop)
         if prop == "address-data":
-            lines += [(f"address{n}", f"{a['address']}/{a['prefix']}")
-                      for n, a in enumerate(value, start=1)]
+            lines += [
+                (f"address{n}", f"{a['address']}/{a['prefix']}")
+                for n, a in enumerate(value, start=1)
+            ]
         elif prop == "route-data":
             lines += _routes(setting, value)
         elif prop == "vlans":

@@ -95,7 +95,9 @@ def _iface_state(iface: dict[str, Any], dev: NMDevice | None) -> None:
         iface[k.STATE] = k.DOWN
 
 
-def combine(kernel: KernelState, nm: NMState | None, running_hostname: str | None) -> dict[str, Any]:
+def combine(
+    kernel: KernelState, nm: NMState | None, running_hostname: str | None
+) -> dict[str, Any]:
     """One schema state from the kernel view and (when there is one) NM's view."""
     interfaces = []
     config_routes: list[dict[str, Any]] = []
@@ -149,8 +151,9 @@ async def read_live(bus_address: str | None = None, netns: str | None = None) ->
         client = await NMClient.connect(bus_address)
         try:
             if not await client.name_has_owner():
-                raise NoBackend("NetworkManager is not running (try: systemctl start "
-                                "NetworkManager)")
+                raise NoBackend(
+                    "NetworkManager is not running (try: systemctl start NetworkManager)"
+                )
             nm = await read_nm(client)
         finally:
             client.close()

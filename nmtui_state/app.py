@@ -30,8 +30,13 @@ class NmtuiStateApp(App[int]):
 
     live: reactive[LiveState | None] = reactive(None, always_update=True)
 
-    def __init__(self, session: Session | None = None, draft_file: str | None = None,
-                 countdown: int = 60, watch_host: bool = True) -> None:
+    def __init__(
+        self,
+        session: Session | None = None,
+        draft_file: str | None = None,
+        countdown: int = 60,
+        watch_host: bool = True,
+    ) -> None:
         super().__init__()
         self.session = session or Session()
         self.draft_file = draft_file
@@ -58,7 +63,10 @@ class NmtuiStateApp(App[int]):
 
     @work(group="watch", exit_on_error=False)
     async def start_watching(self) -> None:
-        await self.session.watch(lambda: self.post_message(HostChanged()))
+        def changed() -> None:
+            self.post_message(HostChanged())
+
+        await self.session.watch(changed)
 
     def on_host_changed(self, _: HostChanged) -> None:
         if self._debounce is not None:
@@ -89,7 +97,10 @@ class NmtuiStateApp(App[int]):
 def run(args: argparse.Namespace) -> int:
     """Entry point of ``nmtui-state [FILE]``."""
     session = Session(readonly=bool(getattr(args, "readonly", False)))
-    app = NmtuiStateApp(session, draft_file=getattr(args, "file", None),
-                        countdown=int(getattr(args, "countdown", 60)))
+    app = NmtuiStateApp(
+        session,
+        draft_file=getattr(args, "file", None),
+        countdown=int(getattr(args, "countdown", 60)),
+    )
     result: Any = app.run()
     return int(result or 0)

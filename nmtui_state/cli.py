@@ -40,15 +40,21 @@ def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
     )
     parser.add_argument("--version", action="version", version=f"nmtui-state {__version__}")
     parser.add_argument(
-        "--sandbox", action="store_true",
+        "--sandbox",
+        action="store_true",
         help="run against a fresh disposable demo host (private NetworkManager in a netns)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     app = sub.add_parser("app", help="the terminal UI (the default: nmtui-state [FILE])")
     app.add_argument("file", nargs="?", help="open this desired-state file as the draft")
     app.add_argument("--readonly", action="store_true", help="browse only, never apply")
-    app.add_argument("--countdown", type=int, default=60, metavar="S",
-                     help="seconds to confirm an applied change before it is rolled back")
+    app.add_argument(
+        "--countdown",
+        type=int,
+        default=60,
+        metavar="S",
+        help="seconds to confirm an applied change before it is rolled back",
+    )
 
     sb = sub.add_parser("sandbox", help="start a disposable NetworkManager host and run CMD in it")
     sb.add_argument("--demo", action="store_true", help="build the demo host (eth1-3, br0)")
@@ -67,8 +73,7 @@ def _sandbox_env() -> Iterator[None]:
 
     saved = {k: os.environ.get(k) for k in ("DBUS_SYSTEM_BUS_ADDRESS", "NMTUI_STATE_NETNS")}
     with Sandbox(demo=True) as sb:
-        os.environ.update({"DBUS_SYSTEM_BUS_ADDRESS": sb.bus_address,
-                           "NMTUI_STATE_NETNS": sb.name})
+        os.environ.update({"DBUS_SYSTEM_BUS_ADDRESS": sb.bus_address, "NMTUI_STATE_NETNS": sb.name})
         try:
             yield
         finally:
@@ -88,9 +93,11 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         argv = argv[1:]
     with Sandbox(demo=args.demo) as sb:
         if not argv:
-            print(f"sandbox {sb.name} ready in {sb.ready_seconds:.2f} s; "
-                  f"DBUS_SYSTEM_BUS_ADDRESS={sb.bus_address}; exit the shell to tear it down",
-                  file=sys.stderr)
+            print(
+                f"sandbox {sb.name} ready in {sb.ready_seconds:.2f} s; "
+                f"DBUS_SYSTEM_BUS_ADDRESS={sb.bus_address}; exit the shell to tear it down",
+                file=sys.stderr,
+            )
             argv = [os.environ.get("SHELL", "/bin/sh")]
         try:
             return sb.run(argv).returncode
@@ -105,7 +112,7 @@ GLOBAL_FLAGS = {"--sandbox"}
 
 
 def _with_default_command(argv: list[str], commands: set[str]) -> list[str]:
-    """Insert ``app`` unless a subcommand is named: ``nmtui-state [--sandbox] [FILE]`` is the TUI."""
+    """Insert ``app`` unless a subcommand is named: ``nmtui-state [FILE]`` is the TUI."""
     for i, arg in enumerate(argv):
         if arg in GLOBAL_FLAGS:
             continue

@@ -182,8 +182,13 @@ class Sandbox:
         return self
 
     def _start_processes(self) -> None:
-        for sub in ("etc-upper", "etc-work", "etc-nm/system-connections", "etc-nm/conf.d",
-                    "var-lib-nm"):
+        for sub in (
+            "etc-upper",
+            "etc-work",
+            "etc-nm/system-connections",
+            "etc-nm/conf.d",
+            "var-lib-nm",
+        ):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         sock = self.root / "bus"
         (self.root / "dbus.conf").write_text(DBUS_CONFIG.format(socket=sock))
@@ -198,13 +203,22 @@ class Sandbox:
         log = open(self.nm_log, "wb")  # noqa: SIM115 - handed to the child processes
         with log:
             self._dbus = subprocess.Popen(
-                [_which("dbus-daemon"), f"--config-file={self.root / 'dbus.conf'}", "--nofork",
-                 "--nopidfile", "--nosyslog"],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+                [
+                    _which("dbus-daemon"),
+                    f"--config-file={self.root / 'dbus.conf'}",
+                    "--nofork",
+                    "--nopidfile",
+                    "--nosyslog",
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
                 preexec_fn=_die_with_parent,
             )
-            subprocess.run([_which("ip"), "netns", "add", self.name], check=True,
-                           capture_output=True)
+            subprocess.run(
+                [_which("ip"), "netns", "add", self.name], check=True, capture_output=True
+            )
             self._netns_made = True
             env = {
                 "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
@@ -214,10 +228,24 @@ class Sandbox:
                 "LANG": "C.UTF-8",
             }
             self._nm = subprocess.Popen(
-                [_which("nsenter"), f"--net={self.netns_path}", "--",
-                 _which("unshare"), "--mount", "--uts", "--", "/bin/sh", "-c", INNER_SCRIPT],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
-                start_new_session=True, preexec_fn=_die_with_parent,
+                [
+                    _which("nsenter"),
+                    f"--net={self.netns_path}",
+                    "--",
+                    _which("unshare"),
+                    "--mount",
+                    "--uts",
+                    "--",
+                    "/bin/sh",
+                    "-c",
+                    INNER_SCRIPT,
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                env=env,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
         deadline = time.monotonic() + 5
         while not sock.exists():

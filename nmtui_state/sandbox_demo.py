@@ -33,7 +33,9 @@ DEMO_SEARCH = ["example.test"]
 
 PEERS = ["eth1p", "eth2p", "eth3p"]
 # The peers are the far ends of the demo's cables: not this host's to manage.
-DEMO_NM_CONF = "[keyfile]\nunmanaged-devices=" + ";".join(f"interface-name:{p}" for p in PEERS) + "\n"
+DEMO_NM_CONF = (
+    "[keyfile]\nunmanaged-devices=" + ";".join(f"interface-name:{p}" for p in PEERS) + "\n"
+)
 
 Settings = dict[str, dict[str, Variant]]
 
@@ -44,22 +46,37 @@ def _addresses(addrs: list[tuple[str, int]]) -> Variant:
     )
 
 
-def _ip4(addrs: list[tuple[str, int]], dns: bool = False, routes: bool = False) -> dict[str, Variant]:
-    section: dict[str, Variant] = {"method": Variant("s", "manual"), "address-data": _addresses(addrs)}
+def _ip4(
+    addrs: list[tuple[str, int]], dns: bool = False, routes: bool = False
+) -> dict[str, Variant]:
+    section: dict[str, Variant] = {
+        "method": Variant("s", "manual"),
+        "address-data": _addresses(addrs),
+    }
     if dns:
         packed = [struct.unpack("=I", socket.inet_aton(a))[0] for a in DEMO_DNS4]
         section["dns"] = Variant("au", packed)
         section["dns-search"] = Variant("as", DEMO_SEARCH)
     if routes:
-        section["route-data"] = Variant("aa{sv}", [{
-            "dest": Variant("s", "203.0.113.0"), "prefix": Variant("u", 24),
-            "next-hop": Variant("s", "192.0.2.1"), "metric": Variant("u", 100),
-        }])
+        section["route-data"] = Variant(
+            "aa{sv}",
+            [
+                {
+                    "dest": Variant("s", "203.0.113.0"),
+                    "prefix": Variant("u", 24),
+                    "next-hop": Variant("s", "192.0.2.1"),
+                    "metric": Variant("u", 100),
+                }
+            ],
+        )
     return section
 
 
 def _ip6(addrs: list[tuple[str, int]], dns: bool = False) -> dict[str, Variant]:
-    section: dict[str, Variant] = {"method": Variant("s", "manual"), "address-data": _addresses(addrs)}
+    section: dict[str, Variant] = {
+        "method": Variant("s", "manual"),
+        "address-data": _addresses(addrs),
+    }
     if dns:
         section["dns"] = Variant("aay", [socket.inet_pton(socket.AF_INET6, a) for a in DEMO_DNS6])
     return section
@@ -136,15 +153,24 @@ async def build_demo(bus_address: str, netns: str, timeout: float = 15.0) -> Non
     client = await NMClient.connect(bus_address)
     try:
         await client.call(SETTINGS_PATH, SETTINGS_IFACE, "SaveHostname", "s", [DEMO_HOSTNAME])
-        paths = await asyncio.gather(*(
-            client.call(SETTINGS_PATH, SETTINGS_IFACE, "AddConnection2", "a{sa{sv}}ua{sv}",
-                        [profile, 0x1, {}])
-            for profile in demo_profiles()
-        ))
-        actives = await asyncio.gather(*(
-            client.call(NM_PATH, NM_IFACE, "ActivateConnection", "ooo", [path, "/", "/"])
-            for path, _result in paths
-        ))
+        paths = await asyncio.gather(
+            *(
+                client.call(
+                    SETTINGS_PATH,
+                    SETTINGS_IFACE,
+                    "AddConnection2",
+                    "a{sa{sv}}ua{sv}",
+                    [profile, 0x1, {}],
+                )
+                for profile in demo_profiles()
+            )
+        )
+        actives = await asyncio.gather(
+            *(
+                client.call(NM_PATH, NM_IFACE, "ActivateConnection", "ooo", [path, "/", "/"])
+                for path, _result in paths
+            )
+        )
         peers = list(PEERS)
         while peers:
             peers = await asyncio.to_thread(_peers_up, netns, peers)

@@ -28,8 +28,9 @@ WATCHED = (
 class Session:
     """Where the host is (bus address, netns) and the long-lived signal connection."""
 
-    bus_address: str | None = field(default_factory=lambda: os.environ.get(
-        "DBUS_SYSTEM_BUS_ADDRESS"))
+    bus_address: str | None = field(
+        default_factory=lambda: os.environ.get("DBUS_SYSTEM_BUS_ADDRESS")
+    )
     netns: str | None = field(default_factory=lambda: os.environ.get("NMTUI_STATE_NETNS"))
     readonly: bool = False
     _watcher: NMClient | None = None

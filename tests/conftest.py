@@ -55,5 +55,7 @@ def module_demo_sandbox() -> Iterator[Sandbox]:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that uses a sandbox fixture with ``nm``."""
     for item in items:
-        if {"sandbox", "demo_sandbox", "module_demo_sandbox"} & set(getattr(item, "fixturenames", ())):
+        if {"sandbox", "demo_sandbox", "module_demo_sandbox"} & set(
+            getattr(item, "fixturenames", ())
+        ):
             item.add_marker(pytest.mark.nm)

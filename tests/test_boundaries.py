@@ -21,8 +21,9 @@ print(",".join(bad))
 
 def _loaded_forbidden(package: str, forbidden: set[str]) -> str:
     code = PROBE.format(package=package, forbidden=forbidden)
-    return subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                          text=True, cwd=REPO).stdout.strip()
+    return subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=REPO
+    ).stdout.strip()
 
 
 def test_engine_imports_no_ui() -> None:

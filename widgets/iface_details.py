@@ -16,8 +16,18 @@ from textual.widgets import Static
 
 from engine import keys as k
 
-TYPE_SECTIONS = (k.BRIDGE, k.LINK_AGGREGATION, k.VLAN, k.VXLAN, k.MAC_VLAN, k.MAC_VTAP,
-                 k.VETH, k.VRF, k.IPVLAN, k.INFINIBAND)
+TYPE_SECTIONS = (
+    k.BRIDGE,
+    k.LINK_AGGREGATION,
+    k.VLAN,
+    k.VXLAN,
+    k.MAC_VLAN,
+    k.MAC_VTAP,
+    k.VETH,
+    k.VRF,
+    k.IPVLAN,
+    k.INFINIBAND,
+)
 
 
 def _flat(prefix: str, value: Any, rows: list[tuple[str, str]]) -> None:
@@ -31,8 +41,7 @@ def _flat(prefix: str, value: Any, rows: list[tuple[str, str]]) -> None:
             if set(item) == {k.NAME}:
                 rows.append((f"{prefix}[{label}]", ""))
     else:
-        rows.append((prefix, ", ".join(map(str, value)) if isinstance(value, list) else
-                     str(value)))
+        rows.append((prefix, ", ".join(map(str, value)) if isinstance(value, list) else str(value)))
 
 
 def _table(rows: list[tuple[str, str]]) -> Table:
@@ -62,23 +71,30 @@ def render_iface(state: dict[str, Any], name: str) -> RenderableType:
     iface = next((i for i in state.get(k.INTERFACES, []) if i.get(k.NAME) == name), None)
     if iface is None:
         return Text(f"{name}: not in this state", style="dim")
-    head = Text.assemble((name, "bold"), f"  {iface.get(k.TYPE)}  ",
-                         (str(iface.get(k.STATE, k.UP)), "italic"))
+    head = Text.assemble(
+        (name, "bold"), f"  {iface.get(k.TYPE)}  ", (str(iface.get(k.STATE, k.UP)), "italic")
+    )
     rows = _addresses(iface)
     for key in (k.MTU, k.MAC_ADDRESS, k.CONTROLLER, k.PROFILE_NAME, "description"):
         if iface.get(key) not in (None, ""):
             rows.append((key, str(iface[key])))
     parts: list[RenderableType] = [head, _table(rows)]
     for section in TYPE_SECTIONS:
-        if section in iface and iface[section]:
+        if iface.get(section):
             sub: list[tuple[str, str]] = []
             _flat("", iface[section], sub)
             parts += [Text(f"\n{section}", style="bold underline"), _table(sub)]
-    routes = [r for r in (state.get(k.ROUTES) or {}).get(k.CONFIG) or []
-              if r.get(k.NEXT_HOP_INTERFACE) == name]
+    routes = [
+        r
+        for r in (state.get(k.ROUTES) or {}).get(k.CONFIG) or []
+        if r.get(k.NEXT_HOP_INTERFACE) == name
+    ]
     if routes:
-        lines = [f"{r[k.DESTINATION]} via {r.get(k.NEXT_HOP_ADDRESS, 'link')}"
-                 f"{' metric ' + str(r[k.METRIC]) if k.METRIC in r else ''}" for r in routes]
+        lines = [
+            f"{r[k.DESTINATION]} via {r.get(k.NEXT_HOP_ADDRESS, 'link')}"
+            f"{' metric ' + str(r[k.METRIC]) if k.METRIC in r else ''}"
+            for r in routes
+        ]
         parts += [Text("\nroutes", style="bold underline"), Text("\n".join(lines))]
     return Group(*parts)
 
@@ -90,9 +106,14 @@ def render_section(state: dict[str, Any], section: str) -> RenderableType:
         rows = []
         for part in (k.CONFIG, k.RUNNING):
             for r in routes.get(part) or []:
-                rows.append((part, f"{r[k.DESTINATION]} via {r.get(k.NEXT_HOP_ADDRESS, '-')} "
-                                   f"dev {r.get(k.NEXT_HOP_INTERFACE, '-')} "
-                                   f"metric {r.get(k.METRIC, '-')} table {r.get(k.TABLE_ID, '-')}"))
+                rows.append(
+                    (
+                        part,
+                        f"{r[k.DESTINATION]} via {r.get(k.NEXT_HOP_ADDRESS, '-')} "
+                        f"dev {r.get(k.NEXT_HOP_INTERFACE, '-')} "
+                        f"metric {r.get(k.METRIC, '-')} table {r.get(k.TABLE_ID, '-')}",
+                    )
+                )
         return Group(Text("Routes", style="bold"), _table(rows or [("", "none")]))
     if section == "dns":
         rows = []

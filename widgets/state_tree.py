@@ -65,8 +65,11 @@ def iface_label(iface: dict[str, Any]) -> Text:
 def _section_labels(state: dict[str, Any]) -> list[tuple[str, Text]]:
     routes = (state.get(k.ROUTES) or {}).get(k.CONFIG) or []
     dns = ((state.get(k.DNS_RESOLVER) or {}).get(k.CONFIG) or {}).get(k.SERVER) or []
-    hostname = (state.get(k.HOSTNAME) or {}).get(k.CONFIG) or (
-        state.get(k.HOSTNAME) or {}).get(k.RUNNING) or ""
+    hostname = (
+        (state.get(k.HOSTNAME) or {}).get(k.CONFIG)
+        or (state.get(k.HOSTNAME) or {}).get(k.RUNNING)
+        or ""
+    )
     return [
         ("routes", Text.assemble(("Routes", "bold"), f" ({len(routes)})")),
         ("dns", Text.assemble(("DNS", "bold"), f" {', '.join(dns) or '—'}")),

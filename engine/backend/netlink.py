@@ -104,8 +104,12 @@ def _type_section(iface: dict[str, Any], link: Any, names: dict[int, str]) -> No
         base_idx = data.get("IFLA_VXLAN_LINK")
         if base_idx:
             section[k.BASE_IFACE] = names.get(base_idx, "")
-        for attr, key in (("IFLA_VXLAN_GROUP", "remote"), ("IFLA_VXLAN_LOCAL", "local"),
-                          ("IFLA_VXLAN_GROUP6", "remote"), ("IFLA_VXLAN_LOCAL6", "local")):
+        for attr, key in (
+            ("IFLA_VXLAN_GROUP", "remote"),
+            ("IFLA_VXLAN_LOCAL", "local"),
+            ("IFLA_VXLAN_GROUP6", "remote"),
+            ("IFLA_VXLAN_LOCAL6", "local"),
+        ):
             if data.get(attr):
                 section[key] = data.get(attr)
         iface[k.VXLAN] = section

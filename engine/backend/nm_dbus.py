@@ -127,9 +127,7 @@ class NMClient:
         deadline = loop.time() + timeout
         while True:
             try:
-                if await self.name_has_owner() and not await self.get(
-                    NM_PATH, NM_IFACE, "Startup"
-                ):
+                if await self.name_has_owner() and not await self.get(NM_PATH, NM_IFACE, "Startup"):
                     return
             except DBusError:
                 pass

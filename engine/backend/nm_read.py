@@ -14,6 +14,7 @@ from typing import Any
 from dbus_fast.errors import DBusError
 
 from engine.backend.nm_dbus import (
+    CONNECTION_IFACE,
     DEVICE_IFACE,
     DNS_IFACE,
     NM_IFACE,
@@ -51,8 +52,7 @@ class NMState:
 
 async def _applied(client: NMClient, path: str) -> dict[str, dict[str, Any]] | None:
     try:
-        settings, _version = await client.call(path, DEVICE_IFACE, "GetAppliedConnection", "u",
-                                                [0])
+        settings, _version = await client.call(path, DEVICE_IFACE, "GetAppliedConnection", "u", [0])
     except DBusError:
         return None  # not activated (any more): no applied profile
     result: dict[str, dict[str, Any]] = settings
@@ -68,16 +68,33 @@ async def read_nm(client: NMClient) -> NMState:
     )
     paths: list[str] = manager.get("AllDevices") or manager.get("Devices") or []
     props = await asyncio.gather(*(client.get_all(p, DEVICE_IFACE) for p in paths))
-    active = [p for p, d in zip(paths, props, strict=True)
-              if d.get("State") == DEVICE_STATE_ACTIVATED]
+    active = [
+        p for p, d in zip(paths, props, strict=True) if d.get("State") == DEVICE_STATE_ACTIVATED
+    ]
     applied = await asyncio.gather(*(_applied(client, p) for p in active))
     by_path = dict(zip(active, applied, strict=True))
-    state = NMState(version=manager.get("Version", ""), hostname=hostname or "", dns=dns or [],
-                    checkpoints=list(manager.get("Checkpoints") or []))
+    state = NMState(
+        version=manager.get("Version", ""),
+        hostname=hostname or "",
+        dns=dns or [],
+        checkpoints=list(manager.get("Checkpoints") or []),
+    )
     for path, dev in zip(paths, props, strict=True):
         name = str(dev.get("IpInterface") or dev.get("Interface") or path)
         state.devices[name] = NMDevice(
-            name=name, path=path, managed=bool(dev.get("Managed")),
-            state=int(dev.get("State", 0)), applied=by_path.get(path),
+            name=name,
+            path=path,
+            managed=bool(dev.get("Managed")),
+            state=int(dev.get("State", 0)),
+            applied=by_path.get(path),
         )
     return state
+
+
+async def read_profiles(client: NMClient) -> list[tuple[str, dict[str, dict[str, Any]]]]:
+    """Every connection profile as (D-Bus path, plain settings), fetched concurrently."""
+    (paths,) = await client.call(SETTINGS_PATH, SETTINGS_IFACE, "ListConnections")
+    settings = await asyncio.gather(
+        *(client.call(p, CONNECTION_IFACE, "GetSettings") for p in paths)
+    )
+    return [(p, s[0]) for p, s in zip(paths, settings, strict=True)]

@@ -113,8 +113,10 @@ def find_controller(iface: dict[str, Any], state: dict[str, Any]) -> dict[str, A
         for ctrl in live:
             if ctrl.get(k.NAME) == wanted and ctrl.get(k.TYPE) in PORT_TYPE:
                 return ctrl
-        raise ValueError(f"interface {name}: controller {wanted!r} is not a bridge, bond or "
-                         "vrf in this state, so its port type is unknown")
+        raise ValueError(
+            f"interface {name}: controller {wanted!r} is not a bridge, bond or "
+            "vrf in this state, so its port type is unknown"
+        )
     return next((c for c in live if c.get(k.TYPE) in PORT_TYPE and name in port_names(c)), None)
 
 
@@ -221,8 +223,11 @@ def _ip_settings(iface: dict[str, Any], family: str, l2_port: bool) -> dict[str,
     if addrs:
         out["address-data"] = addrs
     if dhcp or autoconf:
-        for key, prop in (("auto-dns", "ignore-auto-dns"), ("auto-routes", "ignore-auto-routes"),
-                          ("auto-gateway", "never-default")):
+        for key, prop in (
+            ("auto-dns", "ignore-auto-dns"),
+            ("auto-routes", "ignore-auto-routes"),
+            ("auto-gateway", "never-default"),
+        ):
             if ip.get(key) is not None:
                 out[prop] = not ip[key]
         if ip.get("auto-route-table-id") is not None:
@@ -242,6 +247,7 @@ def _ip_settings(iface: dict[str, Any], family: str, l2_port: bool) -> dict[str,
 
 def _port_vlans(vlan: dict[str, Any]) -> list[dict[str, Any]]:
     """bridge-port.vlans from a port's schema ``vlan`` (access: one pvid; trunk: tag ranges)."""
+
     def entry(lo: int, hi: int, native: bool) -> dict[str, Any]:
         return {"vid-start": lo, "vid-end": hi, "pvid": native, "untagged": native}
 
@@ -295,19 +301,28 @@ def _type_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None
         if vlan.get("protocol"):
             nm["vlan"]["protocol"] = VLAN_PROTOCOLS[str(vlan["protocol"]).lower()]
         if vlan.get("reorder-headers") is not None or vlan.get("loose-binding") is not None:
-            nm["vlan"]["flags"] = (VLAN_FLAG_REORDER * bool(vlan.get("reorder-headers", True))
-                                   | VLAN_FLAG_LOOSE * bool(vlan.get("loose-binding")))
+            nm["vlan"]["flags"] = VLAN_FLAG_REORDER * bool(
+                vlan.get("reorder-headers", True)
+            ) | VLAN_FLAG_LOOSE * bool(vlan.get("loose-binding"))
     elif kind == k.VXLAN:
         vx = iface.get(k.VXLAN) or {}
         nm["vxlan"] = {"id": int(vx[k.ID])}
-        for key, prop in ((k.BASE_IFACE, "parent"), ("local", "local"), ("remote", "remote"),
-                          ("destination-port", "destination-port"), ("learning", "learning")):
+        for key, prop in (
+            (k.BASE_IFACE, "parent"),
+            ("local", "local"),
+            ("remote", "remote"),
+            ("destination-port", "destination-port"),
+            ("learning", "learning"),
+        ):
             if vx.get(key) not in (None, ""):
                 nm["vxlan"][prop] = vx[key]
     elif kind in (k.MAC_VLAN, k.MAC_VTAP):
         mv = iface.get(kind) or {}
-        nm["macvlan"] = {"parent": mv[k.BASE_IFACE], "mode": MACVLAN_MODES[mv.get(k.MODE, "vepa")],
-                         "tap": kind == k.MAC_VTAP}
+        nm["macvlan"] = {
+            "parent": mv[k.BASE_IFACE],
+            "mode": MACVLAN_MODES[mv.get(k.MODE, "vepa")],
+            "tap": kind == k.MAC_VTAP,
+        }
         if mv.get("promiscuous") is not None:
             nm["macvlan"]["promiscuous"] = bool(mv["promiscuous"])
     elif kind == k.IPVLAN:
@@ -340,8 +355,11 @@ def _link_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None
     if iface.get(k.MAC_ADDRESS) and section == "802-3-ethernet":
         wired["assigned-mac-address"] = str(iface[k.MAC_ADDRESS]).upper()
     eth = iface.get(k.ETHERNET) or {}
-    for key, prop in (("auto-negotiation", "auto-negotiate"), ("speed", "speed"),
-                      ("duplex", "duplex")):
+    for key, prop in (
+        ("auto-negotiation", "auto-negotiate"),
+        ("speed", "speed"),
+        ("duplex", "duplex"),
+    ):
         if eth.get(key) is not None:
             wired[prop] = eth[key]
     if wired or kind in (k.ETHERNET, k.VETH):
@@ -366,12 +384,15 @@ def iface_to_settings(
     """
     name, kind = iface[k.NAME], iface.get(k.TYPE)
     if kind not in NM_TYPE:
-        raise ValueError(f"interface {name}: type {kind!r} has no NetworkManager translation "
-                         f"here (supported: {', '.join(sorted(NM_TYPE))})")
+        raise ValueError(
+            f"interface {name}: type {kind!r} has no NetworkManager translation "
+            f"here (supported: {', '.join(sorted(NM_TYPE))})"
+        )
     con: dict[str, Any] = {
         "id": iface.get(k.PROFILE_NAME) or name,
         "uuid": existing_uuid or profile_uuid(name, kind),
-        "type": NM_TYPE[kind], "interface-name": name,
+        "type": NM_TYPE[kind],
+        "interface-name": name,
         "autoconnect": iface.get(k.STATE, k.UP) != k.DOWN,
     }
     if kind in PORT_TYPE:
@@ -387,8 +408,11 @@ def iface_to_settings(
     if ctrl is not None and ctrl[k.TYPE] == k.LINUX_BRIDGE:
         listed = (ctrl.get(k.BRIDGE) or {}).get(k.PORT) or []
         entry: dict[str, Any] = next((p for p in listed if p.get(k.NAME) == name), {})
-        port = nm["bridge-port"] = {prop: entry[key] for key, (prop, _d) in
-                                    BRIDGE_PORT_OPTS.items() if entry.get(key) is not None}
+        port = nm["bridge-port"] = {
+            prop: entry[key]
+            for key, (prop, _d) in BRIDGE_PORT_OPTS.items()
+            if entry.get(key) is not None
+        }
         if entry.get(k.VLAN):
             port["vlans"] = _port_vlans(entry[k.VLAN])
     l2_port = ctrl is not None and ctrl[k.TYPE] != k.VRF

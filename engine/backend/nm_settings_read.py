@@ -53,11 +53,16 @@ def _ip_from(nm: dict[str, Any], family: str, kind: str) -> dict[str, Any]:
     out: dict[str, Any] = {k.ENABLED: True, k.DHCP: dhcp}
     if v6:
         out[k.AUTOCONF] = auto
-    out[k.ADDRESS] = [{k.IP: a["address"], k.PREFIX_LENGTH: int(a["prefix"])}
-                      for a in sec.get("address-data") or []]
+    out[k.ADDRESS] = [
+        {k.IP: a["address"], k.PREFIX_LENGTH: int(a["prefix"])}
+        for a in sec.get("address-data") or []
+    ]
     if dhcp:
-        for key, prop in (("auto-dns", "ignore-auto-dns"), ("auto-routes", "ignore-auto-routes"),
-                          ("auto-gateway", "never-default")):
+        for key, prop in (
+            ("auto-dns", "ignore-auto-dns"),
+            ("auto-routes", "ignore-auto-routes"),
+            ("auto-gateway", "never-default"),
+        ):
             out[key] = not sec.get(prop, False)
         if sec.get("route-table"):
             out["auto-route-table-id"] = int(sec["route-table"])
@@ -91,9 +96,12 @@ def _vlan_from(vlans: list[dict[str, Any]]) -> dict[str, Any]:
     tagged = [v for v in vlans if v not in native]
     if native and not tagged:
         return {k.MODE: "access", "tag": int(native[0]["vid-start"])}
-    tags = [{k.ID: int(v["vid-start"])} if v["vid-start"] == v.get("vid-end", v["vid-start"])
-            else {"id-range": {"min": int(v["vid-start"]), "max": int(v["vid-end"])}}
-            for v in tagged]
+    tags = [
+        {k.ID: int(v["vid-start"])}
+        if v["vid-start"] == v.get("vid-end", v["vid-start"])
+        else {"id-range": {"min": int(v["vid-start"]), "max": int(v["vid-end"])}}
+        for v in tagged
+    ]
     out: dict[str, Any] = {k.MODE: "trunk", "trunk-tags": tags, "enable-native": bool(native)}
     if native:
         out["tag"] = int(native[0]["vid-start"])
@@ -124,23 +132,27 @@ def _type_from(nm: dict[str, Any], kind: str, iface: dict[str, Any]) -> None:
         options = dict((nm.get("bond") or {}).get("options") or {})
         mode = options.pop("mode", "balance-rr")
         iface[k.LINK_AGGREGATION] = {
-            k.MODE: mode, k.PORT: [],
+            k.MODE: mode,
+            k.PORT: [],
             k.OPTIONS: {o: int(v) if v.isdigit() else v for o, v in options.items()},
         }
     elif kind == k.VLAN:
         vlan = nm.get("vlan") or {}
         flags = int(vlan.get("flags", VLAN_FLAG_REORDER))
         iface[k.VLAN] = {
-            k.BASE_IFACE: vlan.get("parent"), k.ID: int(vlan.get("id", 0)),
+            k.BASE_IFACE: vlan.get("parent"),
+            k.ID: int(vlan.get("id", 0)),
             "protocol": str(vlan.get("protocol") or "802.1q").lower(),
             "reorder-headers": bool(flags & VLAN_FLAG_REORDER),
             "loose-binding": bool(flags & VLAN_FLAG_LOOSE),
         }
     elif kind == k.VXLAN:
         vx = nm.get("vxlan") or {}
-        out = {k.ID: int(vx.get("id", 0)),
-               "destination-port": int(vx.get("destination-port", 8472)),
-               "learning": bool(vx.get("learning", True))}
+        out = {
+            k.ID: int(vx.get("id", 0)),
+            "destination-port": int(vx.get("destination-port", 8472)),
+            "learning": bool(vx.get("learning", True)),
+        }
         for key, prop in ((k.BASE_IFACE, "parent"), ("local", "local"), ("remote", "remote")):
             if vx.get(prop):
                 out[key] = vx[prop]
@@ -148,13 +160,20 @@ def _type_from(nm: dict[str, Any], kind: str, iface: dict[str, Any]) -> None:
     elif kind in (k.MAC_VLAN, k.MAC_VTAP):
         mv = nm.get("macvlan") or {}
         modes = {num: name for name, num in MACVLAN_MODES.items()}
-        iface[kind] = {k.BASE_IFACE: mv.get("parent"), k.MODE: modes.get(mv.get("mode", 0),
-                       "unknown"), "promiscuous": bool(mv.get("promiscuous", True))}
+        iface[kind] = {
+            k.BASE_IFACE: mv.get("parent"),
+            k.MODE: modes.get(mv.get("mode", 0), "unknown"),
+            "promiscuous": bool(mv.get("promiscuous", True)),
+        }
     elif kind == k.IPVLAN:
         iv = nm.get("ipvlan") or {}
         modes = {num: name for name, num in IPVLAN_MODES.items()}
-        iface[k.IPVLAN] = {k.BASE_IFACE: iv.get("parent"), k.MODE: modes.get(iv.get("mode", 1)),
-                           "private": bool(iv.get("private")), "vepa": bool(iv.get("vepa"))}
+        iface[k.IPVLAN] = {
+            k.BASE_IFACE: iv.get("parent"),
+            k.MODE: modes.get(iv.get("mode", 1)),
+            "private": bool(iv.get("private")),
+            "vepa": bool(iv.get("vepa")),
+        }
     elif kind == k.VETH:
         iface[k.VETH] = {k.PEER: (nm.get("veth") or {}).get("peer")}
     elif kind == k.VRF:
@@ -162,8 +181,10 @@ def _type_from(nm: dict[str, Any], kind: str, iface: dict[str, Any]) -> None:
     elif kind == k.INFINIBAND:
         ib = nm.get("infiniband") or {}
         pkey = int(ib.get("p-key", -1))
-        iface[k.INFINIBAND] = {k.MODE: ib.get("transport-mode") or "datagram",
-                               "pkey": f"0x{pkey if pkey >= 0 else 0xFFFF:04x}"}
+        iface[k.INFINIBAND] = {
+            k.MODE: ib.get("transport-mode") or "datagram",
+            "pkey": f"0x{pkey if pkey >= 0 else 0xFFFF:04x}",
+        }
         if ib.get("parent"):
             iface[k.INFINIBAND][k.BASE_IFACE] = ib["parent"]
 
@@ -178,12 +199,16 @@ def settings_to_iface(nm: dict[str, Any], device_type: str | None = None) -> dic
     con = nm.get("connection") or {}
     nm_type = con.get("type")
     kind = IFACE_TYPE.get(nm_type or "") or (
-        IFACE_TYPE.get(device_type or "") or device_type or k.UNKNOWN)
+        IFACE_TYPE.get(device_type or "") or device_type or k.UNKNOWN
+    )
     if kind == k.MAC_VLAN and (nm.get("macvlan") or {}).get("tap"):
         kind = k.MAC_VTAP
     name = con.get("interface-name") or con.get("id")
-    iface: dict[str, Any] = {k.NAME: name, k.TYPE: kind,
-                             k.STATE: k.UP if con.get("autoconnect", True) else k.DOWN}
+    iface: dict[str, Any] = {
+        k.NAME: name,
+        k.TYPE: kind,
+        k.STATE: k.UP if con.get("autoconnect", True) else k.DOWN,
+    }
     if con.get("id") and con["id"] != name:
         iface[k.PROFILE_NAME] = con["id"]
     if con.get("master"):
@@ -197,8 +222,11 @@ def settings_to_iface(nm: dict[str, Any], device_type: str | None = None) -> dic
         iface[k.MAC_ADDRESS] = mac
     # NM reports auto-negotiate false by default, meaning "leave the link alone": only
     # worth showing when it is on or speed/duplex are pinned.
-    eth = {key: wired[prop] for key, prop in (("speed", "speed"), ("duplex", "duplex"))
-           if wired.get(prop)}
+    eth = {
+        key: wired[prop]
+        for key, prop in (("speed", "speed"), ("duplex", "duplex"))
+        if wired.get(prop)
+    }
     if eth or wired.get("auto-negotiate"):
         iface[k.ETHERNET] = {"auto-negotiation": bool(wired.get("auto-negotiate")), **eth}
     if con.get("lldp", -1) != -1:
@@ -207,9 +235,14 @@ def settings_to_iface(nm: dict[str, Any], device_type: str | None = None) -> dic
     dot1x = nm.get("802-1x") or {}
     if dot1x:
         iface["802.1x"] = {
-            key: (bytes(dot1x[prop]).rstrip(b"\0").decode().removeprefix("file://")
-                  if key in CERT_KEYS else dot1x[prop])
-            for key, prop in DOT1X_PROPS.items() if dot1x.get(prop)}
+            key: (
+                bytes(dot1x[prop]).rstrip(b"\0").decode().removeprefix("file://")
+                if key in CERT_KEYS
+                else dot1x[prop]
+            )
+            for key, prop in DOT1X_PROPS.items()
+            if dot1x.get(prop)
+        }
     for family in k.IP_FAMILIES:
         iface[family] = _ip_from(nm, family, kind)
     return iface
@@ -221,8 +254,11 @@ def settings_to_ifaces(profiles: Iterable[dict[str, Any]]) -> list[dict[str, Any
     A port names its controller by interface name or by profile UUID; both resolve here.
     """
     profiles = list(profiles)
-    by_uuid = {p["connection"].get("uuid"): p["connection"].get("interface-name")
-               for p in profiles if p.get("connection")}
+    by_uuid = {
+        p["connection"].get("uuid"): p["connection"].get("interface-name")
+        for p in profiles
+        if p.get("connection")
+    }
     ifaces = [settings_to_iface(p) for p in profiles]
     by_name = {i[k.NAME]: i for i in ifaces}
     for prof, iface in zip(profiles, ifaces, strict=True):
@@ -247,10 +283,17 @@ def settings_to_routes(nm: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for family in k.IP_FAMILIES:
         for item in (nm.get(family) or {}).get("route-data") or []:
-            route: dict[str, Any] = {k.DESTINATION: f"{item['dest']}/{item['prefix']}",
-                                     k.NEXT_HOP_INTERFACE: name}
-            for key, attr in ((k.NEXT_HOP_ADDRESS, "next-hop"), (k.METRIC, "metric"),
-                              (k.TABLE_ID, "table"), ("weight", "weight"), ("route-type", "type")):
+            route: dict[str, Any] = {
+                k.DESTINATION: f"{item['dest']}/{item['prefix']}",
+                k.NEXT_HOP_INTERFACE: name,
+            }
+            for key, attr in (
+                (k.NEXT_HOP_ADDRESS, "next-hop"),
+                (k.METRIC, "metric"),
+                (k.TABLE_ID, "table"),
+                ("weight", "weight"),
+                ("route-type", "type"),
+            ):
                 if item.get(attr) is not None:
                     route[key] = item[attr]
             out.append(route)

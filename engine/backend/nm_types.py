@@ -134,34 +134,38 @@ SIGNATURES: dict[tuple[str, str], str] = {
 
 # ipv4 and ipv6 share most properties and their types.
 for _family in ("ipv4", "ipv6"):
-    SIGNATURES.update({
-        (_family, "method"): "s",
-        (_family, "address-data"): "aa{sv}",
-        (_family, "gateway"): "s",
-        (_family, "route-data"): "aa{sv}",
-        (_family, "dns-data"): "as",
-        (_family, "dns-search"): "as",
-        (_family, "dns-options"): "as",
-        (_family, "dns-priority"): "i",
-        (_family, "ignore-auto-dns"): "b",
-        (_family, "ignore-auto-routes"): "b",
-        (_family, "never-default"): "b",
-        (_family, "route-table"): "u",
-        (_family, "route-metric"): "x",
-        (_family, "may-fail"): "b",
-        (_family, "dhcp-timeout"): "i",
-        (_family, "dhcp-send-hostname"): "b",
-        (_family, "dhcp-hostname"): "s",
-    })
-SIGNATURES.update({
-    ("ipv4", "dns"): "au",  # legacy: network byte order integers; prefer dns-data
-    ("ipv4", "dhcp-client-id"): "s",
-    ("ipv6", "dns"): "aay",  # legacy: 16-byte arrays; prefer dns-data
-    ("ipv6", "addr-gen-mode"): "i",
-    ("ipv6", "dhcp-duid"): "s",
-    ("ipv6", "token"): "s",
-    ("ipv6", "ip6-privacy"): "i",
-})
+    SIGNATURES.update(
+        {
+            (_family, "method"): "s",
+            (_family, "address-data"): "aa{sv}",
+            (_family, "gateway"): "s",
+            (_family, "route-data"): "aa{sv}",
+            (_family, "dns-data"): "as",
+            (_family, "dns-search"): "as",
+            (_family, "dns-options"): "as",
+            (_family, "dns-priority"): "i",
+            (_family, "ignore-auto-dns"): "b",
+            (_family, "ignore-auto-routes"): "b",
+            (_family, "never-default"): "b",
+            (_family, "route-table"): "u",
+            (_family, "route-metric"): "x",
+            (_family, "may-fail"): "b",
+            (_family, "dhcp-timeout"): "i",
+            (_family, "dhcp-send-hostname"): "b",
+            (_family, "dhcp-hostname"): "s",
+        }
+    )
+SIGNATURES.update(
+    {
+        ("ipv4", "dns"): "au",  # legacy: network byte order integers; prefer dns-data
+        ("ipv4", "dhcp-client-id"): "s",
+        ("ipv6", "dns"): "aay",  # legacy: 16-byte arrays; prefer dns-data
+        ("ipv6", "addr-gen-mode"): "i",
+        ("ipv6", "dhcp-duid"): "s",
+        ("ipv6", "token"): "s",
+        ("ipv6", "ip6-privacy"): "i",
+    }
+)
 
 _ADDRESS_ITEM = {"address": "s", "prefix": "u"}
 _ROUTE_ITEM = {
@@ -195,9 +199,18 @@ ITEM_SIGNATURES: dict[tuple[str, str], dict[str, str]] = {
 # NM property and the default NM documents (None: no default is reported).
 
 NM_TYPE: dict[str, str] = {
-    k.ETHERNET: "802-3-ethernet", k.VETH: "veth", k.LOOPBACK: "loopback", k.DUMMY: "dummy",
-    k.LINUX_BRIDGE: "bridge", k.BOND: "bond", k.VLAN: "vlan", k.VXLAN: "vxlan",
-    k.MAC_VLAN: "macvlan", k.MAC_VTAP: "macvlan", k.IPVLAN: "ipvlan", k.VRF: "vrf",
+    k.ETHERNET: "802-3-ethernet",
+    k.VETH: "veth",
+    k.LOOPBACK: "loopback",
+    k.DUMMY: "dummy",
+    k.LINUX_BRIDGE: "bridge",
+    k.BOND: "bond",
+    k.VLAN: "vlan",
+    k.VXLAN: "vxlan",
+    k.MAC_VLAN: "macvlan",
+    k.MAC_VTAP: "macvlan",
+    k.IPVLAN: "ipvlan",
+    k.VRF: "vrf",
     k.INFINIBAND: "infiniband",
 }
 #: NM connection.type → schema type (``macvlan`` is refined to mac-vtap by ``macvlan.tap``).
@@ -205,9 +218,16 @@ IFACE_TYPE: dict[str, str] = {nm: schema for schema, nm in NM_TYPE.items() if sc
 IFACE_TYPE["ethernet"] = k.ETHERNET  # keyfile alias of 802-3-ethernet
 #: schema type → rtnetlink ``IFLA_INFO_KIND``.
 KERNEL_KIND: dict[str, str] = {
-    k.LINUX_BRIDGE: "bridge", k.BOND: "bond", k.VLAN: "vlan", k.VXLAN: "vxlan",
-    k.MAC_VLAN: "macvlan", k.MAC_VTAP: "macvtap", k.VETH: "veth", k.DUMMY: "dummy",
-    k.VRF: "vrf", k.IPVLAN: "ipvlan",
+    k.LINUX_BRIDGE: "bridge",
+    k.BOND: "bond",
+    k.VLAN: "vlan",
+    k.VXLAN: "vxlan",
+    k.MAC_VLAN: "macvlan",
+    k.MAC_VTAP: "macvtap",
+    k.VETH: "veth",
+    k.DUMMY: "dummy",
+    k.VRF: "vrf",
+    k.IPVLAN: "ipvlan",
 }
 #: controller schema type → ``connection.slave-type`` of its ports.
 PORT_TYPE: dict[str, str] = {k.LINUX_BRIDGE: "bridge", k.BOND: "bond", k.VRF: "vrf"}
@@ -229,24 +249,43 @@ BRIDGE_OPTS: dict[str, tuple[str, Any]] = {
     "vlan-protocol": ("vlan-protocol", "802.1q"),
     "group-forward-mask": ("group-forward-mask", None),
     "hash-max": ("multicast-hash-max", None),
-    **{f"multicast-{o}": (f"multicast-{o}", None) for o in (
-        "last-member-count", "last-member-interval", "membership-interval", "querier",
-        "querier-interval", "query-interval", "query-response-interval", "query-use-ifaddr",
-        "router", "startup-query-count", "startup-query-interval")},
+    **{
+        f"multicast-{o}": (f"multicast-{o}", None)
+        for o in (
+            "last-member-count",
+            "last-member-interval",
+            "membership-interval",
+            "querier",
+            "querier-interval",
+            "query-interval",
+            "query-response-interval",
+            "query-use-ifaddr",
+            "router",
+            "startup-query-count",
+            "startup-query-interval",
+        )
+    },
 }
 STP_OPTS: dict[str, tuple[str, Any]] = {
-    k.ENABLED: ("stp", True), "priority": ("priority", 32768),
-    "forward-delay": ("forward-delay", 15), "hello-time": ("hello-time", 2),
+    k.ENABLED: ("stp", True),
+    "priority": ("priority", 32768),
+    "forward-delay": ("forward-delay", 15),
+    "hello-time": ("hello-time", 2),
     "max-age": ("max-age", 20),
 }
 BRIDGE_PORT_OPTS: dict[str, tuple[str, Any]] = {
-    "stp-priority": ("priority", 32), "stp-path-cost": ("path-cost", 100),
+    "stp-priority": ("priority", 32),
+    "stp-path-cost": ("path-cost", 100),
     "stp-hairpin-mode": ("hairpin-mode", False),
 }
 DOT1X_PROPS: dict[str, str] = {  # schema 802.1x key → NM 802-1x property
-    "identity": "identity", "eap-methods": "eap", "ca-cert": "ca-cert",
-    "client-cert": "client-cert", "private-key": "private-key",
-    "private-key-password": "private-key-password", "password": "password",
+    "identity": "identity",
+    "eap-methods": "eap",
+    "ca-cert": "ca-cert",
+    "client-cert": "client-cert",
+    "private-key": "private-key",
+    "private-key-password": "private-key-password",
+    "password": "password",
     "phase2-auth": "phase2-auth",
 }
 CERT_KEYS = frozenset({"ca-cert", "client-cert", "private-key"})
@@ -328,5 +367,7 @@ def from_dbus(settings: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, 
     property NM returns, including ones this project never writes
     (``permissions``, legacy ``addresses``...): readers pick what they know.
     """
-    return {setting: {prop: unwrap(value) for prop, value in props.items()}
-            for setting, props in settings.items()}
+    return {
+        setting: {prop: unwrap(value) for prop, value in props.items()}
+        for setting, props in settings.items()
+    }

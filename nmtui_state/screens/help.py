@@ -25,8 +25,9 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("key")
         table.add_column("does")
         for action in CATALOGUE.values():
-            table.add_row(action.key.replace("question_mark", "?").replace("slash", "/"),
-                          action.description)
+            table.add_row(
+                action.key.replace("question_mark", "?").replace("slash", "/"), action.description
+            )
         with VerticalScroll(id="help"):
             yield Static(INTRO)
             yield Static(table)

@@ -34,18 +34,18 @@ class MainScreen(Screen[None]):
         self.query_one(StateTree).focus()
 
     @property
-    def tree(self) -> StateTree:
+    def state_tree(self) -> StateTree:
         return self.query_one(StateTree)
 
     def _on_live(self, live: LiveState | None) -> None:
         if live is None:
             return
-        self.tree.set_state(live.state)
-        if self.tree.cursor_node is None or self.tree.cursor_line < 0:
-            self.tree.move_cursor_to_line(0)
+        self.state_tree.set_state(live.state)
+        if self.state_tree.cursor_node is None or self.state_tree.cursor_line < 0:
+            self.state_tree.move_cursor_to_line(0)
         status = self.query_one("#status", Static)
         status.update(f"[b]note:[/] {live.nm_missing}" if live.nm_missing else "")
-        self._show(self.tree.selected_ref)
+        self._show(self.state_tree.selected_ref)
 
     def _show(self, ref: NodeRef | None) -> None:
         live = getattr(self.app, "live", None)
@@ -63,19 +63,19 @@ class MainScreen(Screen[None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
-            self.tree.filter_text = event.value
+            self.state_tree.filter_text = event.value
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
-            self.tree.focus()
+            self.state_tree.focus()
 
     def key_escape(self) -> None:
         box = self.query_one("#filter", Input)
         if box.display:
             box.value = ""
             box.display = False
-            self.tree.filter_text = ""
-            self.tree.focus()
+            self.state_tree.filter_text = ""
+            self.state_tree.focus()
 
     def action_refresh(self) -> None:
         self.app.refresh_live()  # type: ignore[attr-defined]

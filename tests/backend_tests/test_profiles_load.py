@@ -67,8 +67,13 @@ async def test_added_profile_reads_back_as_the_interface(sandbox: Sandbox, kind:
         readback = []
         for name in CASES[kind]:
             profile = to_dbus(iface_to_settings(iface(ALL_TYPES, name), ALL_TYPES))
-            path, _result = await client.call(SETTINGS_PATH, SETTINGS_IFACE, "AddConnection2",
-                                              "a{sa{sv}}ua{sv}", [profile, ADD_IN_MEMORY, {}])
+            path, _result = await client.call(
+                SETTINGS_PATH,
+                SETTINGS_IFACE,
+                "AddConnection2",
+                "a{sa{sv}}ua{sv}",
+                [profile, ADD_IN_MEMORY, {}],
+            )
             readback.append(await _read(client, path))
     finally:
         client.close()
@@ -76,6 +81,7 @@ async def test_added_profile_reads_back_as_the_interface(sandbox: Sandbox, kind:
     for name in CASES[kind]:
         assert_contains(back[name], expected_back(iface(ALL_TYPES, name)), name)
     if kind == "dummy":  # d0 carries the routes and the DNS of ALL_TYPES
+
         def by_dest(routes: list[dict[str, Any]]) -> list[dict[str, Any]]:
             return sorted(routes, key=lambda r: str(r["destination"]))
 
@@ -85,8 +91,10 @@ async def test_added_profile_reads_back_as_the_interface(sandbox: Sandbox, kind:
 
 async def test_generated_keyfiles_load_and_read_back(sandbox: Sandbox) -> None:
     """Every gc file NM 1.42 can hold loads without complaint and means the interface."""
-    state = dict(ALL_TYPES, interfaces=[i for i in ALL_TYPES["interfaces"]
-                                        if i["name"] not in NOT_IN_NM_1_42])
+    state = dict(
+        ALL_TYPES,
+        interfaces=[i for i in ALL_TYPES["interfaces"] if i["name"] not in NOT_IN_NM_1_42],
+    )
     folder = sandbox.root / "etc-nm" / "system-connections"  # NM's /etc/NetworkManager/...
     files = []
     for name, text in gen_conf(state):
@@ -96,16 +104,18 @@ async def test_generated_keyfiles_load_and_read_back(sandbox: Sandbox) -> None:
         files.append(f"/etc/NetworkManager/system-connections/{name}")
     client = await _client(sandbox)
     try:
-        ok, failures = await client.call(SETTINGS_PATH, SETTINGS_IFACE, "LoadConnections", "as",
-                                         [files])
+        ok, failures = await client.call(
+            SETTINGS_PATH, SETTINGS_IFACE, "LoadConnections", "as", [files]
+        )
         assert ok and failures == []
         readback = []
         for original in LIVE:
             if original["name"] in NOT_IN_NM_1_42:
                 continue
             uuid = iface_to_settings(original, state)["connection"]["uuid"]
-            (path,) = await client.call(SETTINGS_PATH, SETTINGS_IFACE, "GetConnectionByUuid",
-                                        "s", [uuid])
+            (path,) = await client.call(
+                SETTINGS_PATH, SETTINGS_IFACE, "GetConnectionByUuid", "s", [uuid]
+            )
             readback.append(await _read(client, path))
     finally:
         client.close()

@@ -15,8 +15,9 @@ EXE = str(Path(sys.executable).parent / "nmtui-state")
 
 
 def _show(sb: Sandbox, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([EXE, "show", *args], env=sb.env(), capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [EXE, "show", *args], env=sb.env(), capture_output=True, text=True, timeout=60
+    )
 
 
 def _ifaces(state: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -29,7 +30,12 @@ def test_show_demo_host(module_demo_sandbox: Sandbox) -> None:
     state = yaml.safe_load(out.stdout)
     ifaces = _ifaces(state)
     assert {n: ifaces[n]["type"] for n in ("eth1", "eth2", "eth3", "br0", "lo")} == {
-        "eth1": "veth", "eth2": "veth", "eth3": "veth", "br0": "linux-bridge", "lo": "loopback"}
+        "eth1": "veth",
+        "eth2": "veth",
+        "eth3": "veth",
+        "br0": "linux-bridge",
+        "lo": "loopback",
+    }
     assert all(ifaces[n]["state"] == "up" for n in ("eth1", "eth2", "eth3", "br0"))
     assert ifaces["eth1p"]["state"] == "ignore"  # unmanaged: the far end of the cable
     assert [p["name"] for p in ifaces["br0"]["bridge"]["port"]] == ["eth2", "eth3"]
@@ -41,8 +47,13 @@ def test_show_demo_host(module_demo_sandbox: Sandbox) -> None:
     assert ifaces["br0"]["ipv4"]["address"] == [{"ip": "198.51.100.1", "prefix-length": 24}]
     assert ifaces["eth2"]["ipv4"]["enabled"] is False
     assert ifaces["br0"]["bridge"]["options"]["stp"]["enabled"] is False
-    route = {"destination": "203.0.113.0/24", "next-hop-interface": "eth1",
-             "next-hop-address": "192.0.2.1", "metric": 100, "table-id": 254}
+    route = {
+        "destination": "203.0.113.0/24",
+        "next-hop-interface": "eth1",
+        "next-hop-address": "192.0.2.1",
+        "metric": 100,
+        "table-id": 254,
+    }
     assert route in state["routes"]["config"]
     assert route in state["routes"]["running"]
     dns = state["dns-resolver"]["config"]
@@ -66,8 +77,9 @@ def test_show_globs_json_and_running_config(module_demo_sandbox: Sandbox) -> Non
     assert [r["next-hop-interface"] for r in state["routes"]["config"]] == ["eth1"]
 
 
-def test_show_without_networkmanager_uses_netlink(module_demo_sandbox: Sandbox,
-                                                  tmp_path: Path) -> None:
+def test_show_without_networkmanager_uses_netlink(
+    module_demo_sandbox: Sandbox, tmp_path: Path
+) -> None:
     env = {**module_demo_sandbox.env(), "DBUS_SYSTEM_BUS_ADDRESS": f"unix:path={tmp_path}/none"}
     out = subprocess.run([EXE, "show"], env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0

@@ -74,9 +74,23 @@ def test_ready_fast_and_teardown_leaves_nothing() -> None:
 def test_two_sandboxes_are_independent() -> None:
     require_nm()
     with Sandbox() as a, Sandbox() as b:
-        a.run(["nmcli", "connection", "add", "type", "bridge", "ifname", "bra",
-               "ipv4.method", "disabled", "ipv6.method", "disabled"],
-              capture_output=True, check=True)
+        a.run(
+            [
+                "nmcli",
+                "connection",
+                "add",
+                "type",
+                "bridge",
+                "ifname",
+                "bra",
+                "ipv4.method",
+                "disabled",
+                "ipv6.method",
+                "disabled",
+            ],
+            capture_output=True,
+            check=True,
+        )
         links_b = b.run(["ip", "-o", "link"], capture_output=True, check=True).stdout
         cons_b = b.run(["nmcli", "-t", "connection"], capture_output=True, check=True).stdout
         assert "bra" not in links_b and "bra" not in cons_b
@@ -87,22 +101,29 @@ def test_hostname_and_dns_stay_in_the_sandbox(demo_sandbox: Sandbox) -> None:
     etc_hostname = Path("/etc/hostname").read_bytes() if Path("/etc/hostname").exists() else b""
     resolv = Path("/etc/resolv.conf").read_bytes() if Path("/etc/resolv.conf").exists() else b""
     kernel_name = socket.gethostname()
-    demo_sandbox.run(["nmcli", "general", "hostname", "leak-check"], check=True,
-                     capture_output=True)
-    demo_sandbox.run(["nmcli", "connection", "modify", "eth1", "ipv4.dns", "192.0.2.99"],
-                     check=True, capture_output=True)
+    demo_sandbox.run(
+        ["nmcli", "general", "hostname", "leak-check"], check=True, capture_output=True
+    )
+    demo_sandbox.run(
+        ["nmcli", "connection", "modify", "eth1", "ipv4.dns", "192.0.2.99"],
+        check=True,
+        capture_output=True,
+    )
     demo_sandbox.run(["nmcli", "connection", "up", "eth1"], check=True, capture_output=True)
     deadline = time.monotonic() + 3  # NM publishes it once its file monitor fires
     seen = ""
     while seen != "leak-check" and time.monotonic() < deadline:
-        seen = demo_sandbox.run(["nmcli", "general", "hostname"], capture_output=True).stdout.strip()
+        seen = demo_sandbox.run(
+            ["nmcli", "general", "hostname"], capture_output=True
+        ).stdout.strip()
     assert seen == "leak-check"
     assert socket.gethostname() == kernel_name
     assert (Path("/etc/hostname").read_bytes() if Path("/etc/hostname").exists() else b"") == (
         etc_hostname
     )
-    assert (Path("/etc/resolv.conf").read_bytes() if Path("/etc/resolv.conf").exists()
-            else b"") == resolv
+    assert (
+        Path("/etc/resolv.conf").read_bytes() if Path("/etc/resolv.conf").exists() else b""
+    ) == resolv
     assert b"192.0.2.99" not in resolv
 
 

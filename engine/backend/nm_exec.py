@@ -1,0 +1,178 @@
+"""Execute a plan's steps against NetworkManager and wait on its signals for the outcome.
+
+Activations are issued in plan order (controllers and bases first) without
+waiting in between: NM queues a port until its controller is ready, and a
+port-less bridge would otherwise hold everything for its 2 s carrier wait.
+Completion is learned from ``Connection.Active.StateChanged`` signals, not
+from sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from dbus_fast import Message
+from dbus_fast.errors import DBusError
+
+from engine.backend.nm_dbus import (
+    ACTIVE_ACTIVATED,
+    ACTIVE_DEACTIVATED,
+    ACTIVE_IFACE,
+    CONNECTION_IFACE,
+    DEVICE_IFACE,
+    NM_IFACE,
+    NM_PATH,
+    SETTINGS_IFACE,
+    SETTINGS_PATH,
+    NMClient,
+)
+from engine.backend.nm_types import to_dbus
+from engine.plan import Plan, Step
+
+TO_DISK = 0x1
+IN_MEMORY = 0x2
+
+# NMActiveConnectionStateReason values worth a word (libnm's enum).
+REASONS = {
+    5: "device disconnected",
+    6: "service stopped",
+    7: "IP configuration invalid",
+    8: "connection attempt timed out",
+    11: "device or dependency failed",
+    10: "no secrets",
+    13: "dependency (controller or base) failed",
+}
+
+
+class StepFailed(Exception):
+    """One step failed; the message names the interface and what NM said."""
+
+    def __init__(self, iface: str, message: str) -> None:
+        super().__init__(f"{iface}: {message}")
+        self.iface = iface
+
+
+@dataclass
+class ActiveWatch:
+    """Tracks Connection.Active state changes (path → (state, reason))."""
+
+    states: dict[str, tuple[int, int]] = field(default_factory=dict)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def on_signal(self, msg: Message) -> None:
+        if msg.path and len(msg.body) >= 2:
+            self.states[msg.path] = (int(msg.body[0]), int(msg.body[1]))
+            self.changed.set()
+
+
+@dataclass
+class Executor:
+    """Runs steps; remembers new profile paths so later steps can activate them."""
+
+    client: NMClient
+    memory_only: bool = False
+    progress: Callable[[str], None] | None = None
+    watch: ActiveWatch = field(default_factory=ActiveWatch)
+    created: dict[str, str] = field(default_factory=dict)
+    pending: dict[str, str] = field(default_factory=dict)  # active path -> iface
+
+    async def start(self) -> None:
+        await self.client.on_signal(ACTIVE_IFACE, "StateChanged", self.watch.on_signal)
+
+    def _say(self, step: Step) -> None:
+        if self.progress is not None:
+            self.progress(step.describe())
+
+    async def run(self, plan: Plan, timeout: float) -> None:
+        for step in plan.steps:
+            self._say(step)
+            await self._step(step)
+        if plan.hostname is not None:
+            await self.client.call(
+                SETTINGS_PATH, SETTINGS_IFACE, "SaveHostname", "s", [plan.hostname]
+            )
+        await self.wait_active(timeout)
+
+    async def _step(self, step: Step) -> None:
+        flags = IN_MEMORY if self.memory_only else TO_DISK
+        try:
+            if step.action == "delete-profile" and step.profile:
+                await self.client.call(step.profile, CONNECTION_IFACE, "Delete")
+            elif step.action == "delete-device" and step.device:
+                with contextlib.suppress(DBusError):  # already gone with its profile
+                    await self.client.call(step.device, DEVICE_IFACE, "Delete")
+            elif step.action == "add" and step.settings is not None:
+                path, _ = await self.client.call(
+                    SETTINGS_PATH,
+                    SETTINGS_IFACE,
+                    "AddConnection2",
+                    "a{sa{sv}}ua{sv}",
+                    [to_dbus(step.settings), flags, {}],
+                )
+                self.created[step.iface] = path
+            elif step.action == "update" and step.settings is not None and step.profile:
+                await self.client.call(
+                    step.profile,
+                    CONNECTION_IFACE,
+                    "Update2",
+                    "a{sa{sv}}ua{sv}",
+                    [to_dbus(step.settings), flags, {}],
+                )
+            elif step.action == "reapply" and step.device:
+                try:
+                    await self.client.call(
+                        step.device, DEVICE_IFACE, "Reapply", "a{sa{sv}}tu", [{}, 0, 0]
+                    )
+                except DBusError:
+                    # Some changes (controller, type) cannot be reapplied: re-activate instead.
+                    await self._activate(step)
+            elif step.action == "activate":
+                await self._activate(step)
+            elif step.action == "deactivate" and step.device:
+                await self.client.call(step.device, DEVICE_IFACE, "Disconnect")
+        except DBusError as exc:
+            raise StepFailed(
+                step.iface, f"{step.describe().split(': ', 1)[1]} failed: {exc.text}"
+            ) from exc
+
+    async def _activate(self, step: Step) -> None:
+        profile = step.profile or self.created.get(step.iface)
+        if profile is None:
+            raise StepFailed(step.iface, "no profile to activate")
+        (active,) = await self.client.call(
+            NM_PATH, NM_IFACE, "ActivateConnection", "ooo", [profile, step.device or "/", "/"]
+        )
+        self.pending[active] = step.iface
+
+    async def wait_active(self, timeout: float) -> None:
+        """Wait until every activation issued is ACTIVATED; fail on the first that is not."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        # Catch transitions that happened before the signal subscription saw them.
+        for path in list(self.pending):
+            if path not in self.watch.states:
+                try:
+                    state = await self.client.get(path, ACTIVE_IFACE, "State")
+                    self.watch.states.setdefault(path, (int(state), 0))
+                except DBusError:
+                    self.watch.states.setdefault(path, (ACTIVE_DEACTIVATED, 0))
+        while True:
+            waiting = []
+            for path, iface in self.pending.items():
+                state, reason = self.watch.states.get(path, (0, 0))
+                if state == ACTIVE_DEACTIVATED or state > ACTIVE_DEACTIVATED:
+                    why = REASONS.get(reason, f"reason {reason}")
+                    raise StepFailed(iface, f"NetworkManager could not activate it ({why})")
+                if state != ACTIVE_ACTIVATED:
+                    waiting.append(iface)
+            if not waiting:
+                return
+            left = deadline - loop.time()
+            if left <= 0:
+                raise StepFailed(", ".join(waiting), f"not activated within {timeout:.0f} s")
+            self.watch.changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.watch.changed.wait(), timeout=min(left, 1.0))

@@ -1,0 +1,344 @@
+"""Merge a desired state onto the current one, the way nmstate reads a desired state.
+
+A desired state is a *partial* description: whatever it leaves out stays
+as the host has it. The merged result is the *full* state the host should
+end up in, which is what the plan, the diff and verification compare
+against. The rules, in nmstate's spirit:
+
+* interfaces merge onto current ones by (name, type): dicts merge key by
+  key, lists are replaced whole, unmentioned interfaces are untouched;
+* a controller's port list is authoritative: listed ports get
+  ``controller``, dropped ones lose it; a port may also join with its own
+  ``controller: br0`` or leave with ``controller: ""``;
+* ``state: absent`` stays in the result as a marker the plan deletes, and
+  takes down what cannot outlive it: stacked children (vlan on the link)
+  and the veth peer, unless the desired state says otherwise, and routes
+  through it. Its ports are released, not deleted;
+* routes and route rules are append-only; an entry with ``state: absent``
+  deletes every current entry it matches, omitted fields matching anything;
+* ``dns-resolver.config`` replaces the keys it gives (``config: {}``
+  purges); ``hostname.config`` replaces;
+* ``ipv4: {enabled: false}`` leaves nothing else in the family; giving
+  addresses or DHCP without ``enabled`` turns the family on; turning DHCP
+  or autoconf on without listing addresses drops static ones (nmstate
+  refuses the mix unless ``allow-extra-address``); a new bond mode
+  discards the old mode's options.
+
+Pure: no I/O, inputs are never mutated, output is normalized.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine import keys as k
+from engine.normalize import normalize, normalize_in_place
+from engine.topology import has_port_list, is_controller, parent_of, ports_of, set_ports
+
+_HANDLED_TOP = frozenset({k.INTERFACES, k.ROUTES, k.ROUTE_RULES, k.DNS_RESOLVER, k.HOSTNAME})
+
+
+def deep_merge(base: Any, over: Any) -> Any:
+    """``over`` onto ``base``: dicts merge recursively, anything else (lists too) replaces."""
+    if not isinstance(base, dict) or not isinstance(over, dict):
+        return over
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = deep_merge(out[key], value) if key in out else value
+    return out
+
+
+def absent_marker(iface: dict[str, Any]) -> dict[str, Any]:
+    """What an interface being deleted looks like in a merged state."""
+    marker: dict[str, Any] = {k.NAME: iface[k.NAME]}
+    if k.TYPE in iface:
+        marker[k.TYPE] = iface[k.TYPE]
+    marker[k.STATE] = k.ABSENT
+    return marker
+
+
+def drop_absent(state: dict[str, Any]) -> dict[str, Any]:
+    """The state the host is in once the plan has deleted the ``state: absent`` interfaces."""
+    out = dict(state)
+    ifaces = out.get(k.INTERFACES)
+    if isinstance(ifaces, list):
+        out[k.INTERFACES] = [
+            i for i in ifaces if not (isinstance(i, dict) and i.get(k.STATE) == k.ABSENT)
+        ]
+    return out
+
+
+def _fix_family(merged: dict[str, Any], wanted: dict[str, Any]) -> None:
+    """Apply the IP-family rules to ``merged`` for the sections ``wanted`` mentions."""
+    for family in k.IP_FAMILIES:
+        asked = wanted.get(family)
+        got = merged.get(family)
+        if not isinstance(asked, dict) or not isinstance(got, dict):
+            continue
+        if asked.get(k.ENABLED) is False:
+            merged[family] = {k.ENABLED: False}
+            continue
+        turned_auto = asked.get(k.DHCP) is True or asked.get(k.AUTOCONF) is True
+        if k.ENABLED not in asked and (asked.get(k.ADDRESS) or turned_auto):
+            got[k.ENABLED] = True
+        if turned_auto and k.ADDRESS not in asked and got.get(k.ALLOW_EXTRA_ADDRESS) is not True:
+            got[k.ADDRESS] = []
+
+
+def _merge_iface(cur: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
+    """One desired interface onto its current entry (a new bond mode drops old options)."""
+    base = cur
+    cur_agg, want_agg = cur.get(k.LINK_AGGREGATION), wanted.get(k.LINK_AGGREGATION)
+    if (
+        isinstance(cur_agg, dict)
+        and isinstance(want_agg, dict)
+        and k.MODE in want_agg
+        and want_agg[k.MODE] != cur_agg.get(k.MODE)
+    ):
+        base = {**cur, k.LINK_AGGREGATION: {x: v for x, v in cur_agg.items() if x != k.OPTIONS}}
+    merged: dict[str, Any] = deep_merge(base, wanted)
+    _fix_family(merged, wanted)
+    return merged
+
+
+class _Interfaces:
+    """The merged interface list with the indexes the controller/child passes need."""
+
+    def __init__(self, current: list[Any]) -> None:
+        self.items: list[Any] = current
+        self.by_name: dict[str, list[int]] = {}
+        for pos, iface in enumerate(current):
+            if isinstance(iface, dict) and isinstance(iface.get(k.NAME), str):
+                self.by_name.setdefault(iface[k.NAME], []).append(pos)
+
+    def find(self, wanted: dict[str, Any]) -> int | None:
+        """Position of the entry ``wanted`` merges onto: same name, same type if it gives one."""
+        positions = self.by_name.get(wanted[k.NAME], [])
+        kind = wanted.get(k.TYPE)
+        if kind is None:
+            return positions[0] if positions else None
+        for pos in positions:
+            if self.items[pos].get(k.TYPE) in (kind, None, k.UNKNOWN):
+                return pos
+        return None
+
+    def add(self, iface: dict[str, Any]) -> None:
+        self.by_name.setdefault(iface[k.NAME], []).append(len(self.items))
+        self.items.append(iface)
+
+    def named(self) -> list[dict[str, Any]]:
+        return [i for i in self.items if isinstance(i, dict) and isinstance(i.get(k.NAME), str)]
+
+
+def _named(state: dict[str, Any]) -> list[dict[str, Any]]:
+    raw = state.get(k.INTERFACES)
+    return [
+        i
+        for i in (raw if isinstance(raw, list) else [])
+        if isinstance(i, dict) and isinstance(i.get(k.NAME), str)
+    ]
+
+
+def _merge_ports(ifaces: _Interfaces, wanted: list[dict[str, Any]]) -> None:
+    """Make port lists and ``controller`` keys agree, with desired port lists winning."""
+    live = [w for w in wanted if w.get(k.STATE) != k.ABSENT]
+    authoritative = {w[k.NAME] for w in live if has_port_list(w)}
+    claims: dict[str, str] = {}
+    for w in live:
+        if w[k.NAME] in authoritative:
+            for port in ports_of(w):
+                claims.setdefault(port, w[k.NAME])
+    detach: set[str] = set()
+    for w in live:
+        ctrl = w.get(k.CONTROLLER)
+        if isinstance(ctrl, str) and w[k.NAME] not in claims:
+            if ctrl:
+                claims[w[k.NAME]] = ctrl
+            else:
+                detach.add(w[k.NAME])
+    owners: dict[str, str] = {}
+    controllers: set[str] = set()
+    for iface in ifaces.named():
+        if not is_controller(iface):
+            continue
+        name = iface[k.NAME]
+        controllers.add(name)
+        if iface.get(k.STATE) == k.ABSENT:
+            continue
+        if name not in authoritative:
+            old = ports_of(iface)
+            new = [p for p in old if claims.get(p, name) == name and p not in detach]
+            new += [p for p, c in claims.items() if c == name and p not in new]
+            if new != old:
+                set_ports(iface, new)
+        for port in ports_of(iface):
+            owners.setdefault(port, name)
+    for iface in ifaces.named():
+        if iface.get(k.STATE) == k.ABSENT:
+            iface.pop(k.CONTROLLER, None)
+            continue
+        owner = owners.get(iface[k.NAME])
+        if owner is not None and owner != iface[k.NAME]:
+            iface[k.CONTROLLER] = owner
+        elif iface.get(k.CONTROLLER) == "" or _str_in(iface.get(k.CONTROLLER), controllers):
+            del iface[k.CONTROLLER]
+
+
+def _str_in(value: Any, names: set[str]) -> bool:
+    return isinstance(value, str) and value in names
+
+
+def _cascade_absent(
+    ifaces: _Interfaces, mentioned: set[str], removed: set[str], peers: dict[str, str]
+) -> set[str]:
+    """Mark absent what dies with the ``removed`` interfaces; return every absent name.
+
+    Only interfaces removed by this merge cascade: a marker already in
+    ``current`` (merging onto a merged state) has taken its dependants along.
+    """
+    stacked: dict[str, list[int]] = {}
+    for pos, iface in enumerate(ifaces.items):
+        if isinstance(iface, dict) and isinstance(iface.get(k.NAME), str):
+            base = parent_of(iface)
+            if base is not None:
+                stacked.setdefault(base, []).append(pos)
+    absent = {i[k.NAME] for i in ifaces.named() if i.get(k.STATE) == k.ABSENT}
+    queue = sorted(removed)
+    while queue:
+        gone = queue.pop()
+        victims = list(stacked.get(gone, []))
+        if gone in peers:
+            victims += ifaces.by_name.get(peers[gone], [])
+        for pos in victims:
+            iface = ifaces.items[pos]
+            name = iface[k.NAME]
+            if name in mentioned or iface.get(k.STATE) == k.ABSENT:
+                continue
+            ifaces.items[pos] = absent_marker(iface)
+            absent.add(name)
+            queue.append(name)
+    return absent
+
+
+def _veth_peers(ifaces: list[dict[str, Any]]) -> dict[str, str]:
+    """veth name → peer name, both directions (deleting either end deletes the pair)."""
+    peers: dict[str, str] = {}
+    for iface in ifaces:
+        sect = iface.get(k.VETH)
+        peer = sect.get(k.PEER) if isinstance(sect, dict) else None
+        if isinstance(peer, str) and peer:
+            peers.setdefault(iface[k.NAME], peer)
+            peers.setdefault(peer, iface[k.NAME])
+    return peers
+
+
+def _merge_interfaces(want: dict[str, Any], have: dict[str, Any]) -> tuple[list[Any], set[str]]:
+    """The merged interface list and the names of every interface marked absent in it."""
+    raw = have.get(k.INTERFACES)
+    ifaces = _Interfaces(list(raw) if isinstance(raw, list) else [])
+    peers = _veth_peers(ifaces.named())
+    wanted = _named(want)
+    removed: set[str] = set()
+    for w in wanted:
+        pos = ifaces.find(w)
+        if w.get(k.STATE) == k.ABSENT:
+            if pos is not None:
+                ifaces.items[pos] = absent_marker({**ifaces.items[pos], **w})
+                removed.add(w[k.NAME])
+        elif pos is None:
+            new = dict(w)
+            _fix_family(new, w)
+            ifaces.add(new)
+        else:
+            ifaces.items[pos] = _merge_iface(ifaces.items[pos], w)
+    absent = _cascade_absent(ifaces, {w[k.NAME] for w in wanted}, removed, peers)
+    _merge_ports(ifaces, wanted)
+    return ifaces.items, absent
+
+
+def _freeze(entry: Any) -> str:
+    return repr(sorted(entry.items())) if isinstance(entry, dict) else repr(entry)
+
+
+def _matches(entry: Any, pattern: dict[str, Any]) -> bool:
+    """Does an absent ``pattern`` hit ``entry``? Fields the pattern omits match anything."""
+    return isinstance(entry, dict) and all(
+        entry.get(key) == value for key, value in pattern.items() if key != k.STATE
+    )
+
+
+def merge_entries(current: list[Any], desired: list[Any]) -> list[Any]:
+    """Append-only list merge for routes and rules, honouring ``state: absent`` wildcards."""
+    patterns = [e for e in desired if isinstance(e, dict) and e.get(k.STATE) == k.ABSENT]
+    out = [e for e in current if not any(_matches(e, p) for p in patterns)]
+    seen = {_freeze(e) for e in out}
+    for entry in desired:
+        if isinstance(entry, dict) and entry.get(k.STATE) == k.ABSENT:
+            continue
+        key = _freeze(entry)
+        if key not in seen:
+            seen.add(key)
+            out.append(entry)
+    return out
+
+
+def _merge_section(want: Any, have: Any, drop_via: set[str]) -> Any:
+    """Routes / route-rules: merge the ``config`` lists, keep the rest of the host's section.
+
+    Routes through an interface being deleted go with it, asked for or not
+    (the rules report asking for one).
+    """
+    have_dict = have if isinstance(have, dict) else {}
+    cur = have_dict.get(k.CONFIG)
+    cur_list = cur if isinstance(cur, list) else []
+    asked = want.get(k.CONFIG) if isinstance(want, dict) else None
+    merged = merge_entries(cur_list, asked if isinstance(asked, list) else [])
+    merged = [
+        e for e in merged if not (isinstance(e, dict) and e.get(k.NEXT_HOP_INTERFACE) in drop_via)
+    ]
+    if merged == cur_list and (cur is not None or not have_dict):
+        return have
+    return {**have_dict, k.CONFIG: merged}
+
+
+def _merge_dns(want: Any, have: Any) -> Any:
+    """``config`` replaces the keys it gives; an empty ``config`` purges."""
+    if not isinstance(want, dict) or k.CONFIG not in want:
+        return have
+    have_dict = have if isinstance(have, dict) else {}
+    asked = want[k.CONFIG]
+    if not asked:  # config: {} (or null) purges
+        return {**have_dict, k.CONFIG: {}}
+    cur = have_dict.get(k.CONFIG)
+    base = cur if isinstance(cur, dict) else {}
+    return {**have_dict, k.CONFIG: {**base, **asked} if isinstance(asked, dict) else asked}
+
+
+def _merge_hostname(want: Any, have: Any) -> Any:
+    """``config`` replaces the static hostname; ``running`` stays the host's."""
+    if not isinstance(want, dict) or k.CONFIG not in want:
+        return have
+    have_dict = have if isinstance(have, dict) else {}
+    return {**have_dict, k.CONFIG: want[k.CONFIG]}
+
+
+def merge(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """The full state the host should reach when ``desired`` is applied to ``current``."""
+    want = normalize(desired)
+    out = normalize(current)
+    if k.INTERFACES in want or k.INTERFACES in out:
+        out[k.INTERFACES], absent = _merge_interfaces(want, out)
+    else:
+        absent = set()
+    for key, via in ((k.ROUTES, absent), (k.ROUTE_RULES, set())):
+        section = _merge_section(want.get(key), out.get(key), via)
+        if section is not None:
+            out[key] = section
+    for key, fn in ((k.DNS_RESOLVER, _merge_dns), (k.HOSTNAME, _merge_hostname)):
+        section = fn(want.get(key), out.get(key))
+        if section is not None:
+            out[key] = section
+    for key, value in want.items():
+        if key not in _HANDLED_TOP:
+            out[key] = deep_merge(out.get(key), value)
+    return normalize_in_place(out)

@@ -1,0 +1,170 @@
+"""Verify: does the host now match what was asked? One readable line per difference.
+
+Only what the desired state says is compared (plus the state of every
+interface the merge touched), because everything else in the merged state
+came from the host in the first place. Dynamic values (MACs nobody asked
+for, link-local addresses, counters) never appear here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from engine import keys as k
+
+UNVERIFIED_KEYS = {
+    "description",
+    "802.1x",
+    "ethtool",
+    "lldp",
+    k.PROFILE_NAME,
+    "dispatch",
+    "copy-mac-from",
+    "accept-all-mac-addresses",
+}
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    path: str
+    wanted: Any
+    found: Any
+
+    def format(self) -> str:
+        return f"{self.path}: wanted {_fmt(self.wanted)}, host has {_fmt(self.found)}"
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        if not value:
+            return "none"
+        return ", ".join(_fmt(v) for v in value)
+    if isinstance(value, dict) and k.IP in value:
+        return f"{value[k.IP]}/{value.get(k.PREFIX_LENGTH, '?')}"
+    if isinstance(value, dict) and k.NAME in value:
+        return str(value[k.NAME])
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _ifaces(state: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {i[k.NAME]: i for i in state.get(k.INTERFACES, []) if isinstance(i, dict)}
+
+
+def _addr_set(value: Any) -> set[tuple[str, int]]:
+    return {(a[k.IP], int(a[k.PREFIX_LENGTH])) for a in value or [] if isinstance(a, dict)}
+
+
+def _compare(path: str, wanted: Any, found: Any, out: list[Mismatch]) -> None:
+    if isinstance(wanted, dict):
+        if not isinstance(found, dict):
+            out.append(Mismatch(path, wanted, found))
+            return
+        for key, value in wanted.items():
+            if key in UNVERIFIED_KEYS:
+                continue
+            if key not in found and key not in (k.ADDRESS, k.ENABLED, k.PORT):
+                continue  # a property the live read does not report: cannot be verified
+            _compare(f"{path}.{key}", value, found.get(key), out)
+        return
+    if path.endswith(f".{k.ADDRESS}"):
+        if _addr_set(wanted) != _addr_set(found):
+            out.append(Mismatch(path, wanted, found))
+        return
+    if path.endswith(f".{k.PORT}") and isinstance(wanted, list):
+        names = sorted(p[k.NAME] if isinstance(p, dict) else p for p in wanted)
+        have = sorted(p[k.NAME] if isinstance(p, dict) else p for p in found or [])
+        if names != have:
+            out.append(Mismatch(path, names, have))
+            return
+        by_name = {p[k.NAME]: p for p in found or [] if isinstance(p, dict)}
+        for port in wanted:
+            if isinstance(port, dict):
+                _compare(
+                    f"{path}[{port[k.NAME]}]",
+                    {kk: v for kk, v in port.items() if kk != k.NAME},
+                    by_name.get(port[k.NAME], {}),
+                    out,
+                )
+        return
+    if isinstance(wanted, str) and isinstance(found, str) and k.MAC_ADDRESS in path:
+        if wanted.lower() != found.lower():
+            out.append(Mismatch(path, wanted, found))
+        return
+    if wanted != found:
+        out.append(Mismatch(path, wanted, found))
+
+
+def _verify_iface(
+    name: str,
+    want: dict[str, Any],
+    merged: dict[str, Any],
+    live: dict[str, Any] | None,
+    out: list[Mismatch],
+) -> None:
+    state = merged.get(k.STATE, k.UP)
+    if state == k.IGNORE:
+        return
+    if state == k.ABSENT:
+        if (
+            live is not None
+            and live.get(k.STATE) not in (k.DOWN, k.IGNORE)
+            and merged.get(k.TYPE) != k.ETHERNET
+        ):
+            out.append(Mismatch(f"{name}.state", "absent", live.get(k.STATE)))
+        return
+    if live is None:
+        if state == k.UP:
+            out.append(Mismatch(f"{name}.state", "up", "no such interface"))
+        return
+    if state == k.DOWN:
+        if live.get(k.STATE) == k.UP:
+            out.append(Mismatch(f"{name}.state", "down", "up"))
+        return
+    if live.get(k.STATE) != k.UP:
+        out.append(Mismatch(f"{name}.state", "up", live.get(k.STATE)))
+        return
+    body = {key: v for key, v in want.items() if key not in (k.NAME, k.TYPE, k.STATE)}
+    _compare(name, body, live, out)
+
+
+def _route_matches(route: dict[str, Any], pattern: dict[str, Any]) -> bool:
+    return all(route.get(key) == value for key, value in pattern.items() if key != k.STATE)
+
+
+def verify(desired: dict[str, Any], merged: dict[str, Any], live: dict[str, Any]) -> list[Mismatch]:
+    """Differences between what ``desired`` (merged onto the host) asks and the ``live`` state."""
+    out: list[Mismatch] = []
+    want, new, have = _ifaces(desired), _ifaces(merged), _ifaces(live)
+    for name, iface in new.items():
+        if name in want or iface.get(k.STATE) == k.ABSENT:
+            _verify_iface(name, want.get(name, {}), iface, have.get(name), out)
+    live_routes = (live.get(k.ROUTES) or {}).get(k.CONFIG) or []
+    for i, route in enumerate((desired.get(k.ROUTES) or {}).get(k.CONFIG) or []):
+        hits = [r for r in live_routes if _route_matches(r, route)]
+        if route.get(k.STATE) == k.ABSENT and hits:
+            out.append(Mismatch(f"routes.config[{i}]", "absent", hits))
+        elif route.get(k.STATE) != k.ABSENT and not hits:
+            out.append(Mismatch(f"routes.config[{i}]", route.get(k.DESTINATION), "no such route"))
+    dns_want = (desired.get(k.DNS_RESOLVER) or {}).get(k.CONFIG)
+    if dns_want is not None:
+        dns_new = (merged.get(k.DNS_RESOLVER) or {}).get(k.CONFIG) or {}
+        dns_have = (live.get(k.DNS_RESOLVER) or {}).get(k.CONFIG) or {}
+        for key in (k.SERVER, k.SEARCH):
+            if (dns_new.get(key) or []) != (dns_have.get(key) or []):
+                out.append(
+                    Mismatch(
+                        f"dns-resolver.config.{key}",
+                        dns_new.get(key) or [],
+                        dns_have.get(key) or [],
+                    )
+                )
+    host_want = (desired.get(k.HOSTNAME) or {}).get(k.CONFIG)
+    host_have = (live.get(k.HOSTNAME) or {}).get(k.CONFIG)
+    if host_want is not None and host_want != host_have:
+        out.append(Mismatch("hostname.config", host_want, host_have))
+    return out

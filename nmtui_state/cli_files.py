@@ -1,0 +1,138 @@
+"""File commands that need no host: validate, diff, format, gen-revert, gen-conf."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+from engine import yamlio
+from nmtui_state.cli_io import check, fail_on_errors, print_unified, read_state
+
+
+def add_parsers(sub: Any) -> None:
+    val = sub.add_parser("validate", help="check state files against the schema and the rules")
+    val.add_argument("files", nargs="+", metavar="FILE")
+    val.add_argument("--current", metavar="CUR.yml", help="judge references against this state")
+    for name, text in (
+        ("diff", "what applying FILE would change, property by property"),
+        ("gen-revert", "a state that undoes FILE (like nmstatectl gr)"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("file", metavar="FILE")
+        p.add_argument(
+            "--current", metavar="CUR.yml", help="the current state (default: read the host)"
+        )
+        if name == "diff":
+            p.add_argument("--summary", action="store_true", help="only the one-line summary")
+            p.add_argument("-s", "--show-secrets", action="store_true")
+    fmt = sub.add_parser("format", help="print FILE with nmstate's key order")
+    fmt.add_argument("file", metavar="FILE")
+    fmt.add_argument("--json", action="store_true")
+    for name in ("gen-conf", "gc"):
+        gc = sub.add_parser(name, help="print the NetworkManager keyfiles apply would create")
+        gc.add_argument("file", metavar="FILE")
+        gc.add_argument(
+            "--yaml",
+            action="store_true",
+            help="nmstatectl gc's output shape (NetworkManager: [[file, content]])",
+        )
+
+
+def _current(path: str | None) -> dict[str, Any]:
+    if path:
+        sf = read_state(path)
+        fail_on_errors(check(sf))
+        return sf.state
+    from engine.normalize import normalize
+    from engine.show import read_live
+
+    live = asyncio.run(read_live())
+    if live.nm_missing:
+        from engine.errors import NoBackend
+
+        raise NoBackend(f"{live.nm_missing}; or give the current state with --current FILE")
+    return normalize(live.state)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    current = read_state(args.current).state if args.current else None
+    problems = []
+    for path in args.files:
+        sf = read_state(path)
+        found = check(sf, current)
+        problems += found
+        if not any(p.is_error for p in found):
+            print(f"{sf.source}: ok")
+    fail_on_errors(problems)
+    return 0
+
+
+def _merged(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
+    from engine.merge import merge
+
+    current = _current(args.current)
+    sf = read_state(args.file)
+    fail_on_errors(check(sf, current))
+    return current, merge(sf.state, current)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from engine.diff import diff, summary, unified
+    from engine.normalize import normalize
+
+    current, merged = _merged(args)
+    current = normalize(current)
+    changes = diff(current, merged)
+    if not changes:
+        print("no changes")
+        return 0
+    for line in summary(changes, show_secrets=args.show_secrets):
+        print(line)
+    if not args.summary:
+        print()
+        print_unified(unified(current, merged, show_secrets=args.show_secrets))
+    return 0
+
+
+def cmd_gen_revert(args: argparse.Namespace) -> int:
+    from engine.normalize import normalize
+    from engine.revert import revert_state
+
+    current, merged = _merged(args)
+    sys.stdout.write(yamlio.dumps(revert_state(normalize(current), merged)))
+    return 0
+
+
+def cmd_format(args: argparse.Namespace) -> int:
+    sf = read_state(args.file)
+    sys.stdout.write(yamlio.dumps(sf.state, fmt="json" if args.json else "yaml"))
+    return 0
+
+
+def cmd_gen_conf(args: argparse.Namespace) -> int:
+    from engine.genconf import gen_conf
+
+    sf = read_state(args.file)
+    fail_on_errors(check(sf, current=sf.state))
+    files = gen_conf(sf.state)
+    if args.yaml:
+        sys.stdout.write(yamlio.dumps({"NetworkManager": [[n, t] for n, t in files]}))
+        return 0
+    for i, (name, text) in enumerate(files):
+        if i:
+            print()
+        print(f"# {name}")
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+HANDLERS = {
+    "validate": cmd_validate,
+    "diff": cmd_diff,
+    "gen-revert": cmd_gen_revert,
+    "format": cmd_format,
+    "gen-conf": cmd_gen_conf,
+    "gc": cmd_gen_conf,
+}

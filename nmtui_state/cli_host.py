@@ -1,0 +1,189 @@
+"""Host commands: show, apply, commit, rollback, edit (they talk to NetworkManager)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from typing import Any
+
+from engine import secrets, yamlio
+from engine.errors import InvalidInput
+from nmtui_state.cli_io import check, fail_on_errors, read_state
+
+
+def add_parsers(sub: Any) -> None:
+    show = sub.add_parser("show", help="print the live network state (like nmstatectl show)")
+    show.add_argument("globs", nargs="*", metavar="IFACE-GLOB", help="only these interfaces")
+    show.add_argument("--json", action="store_true", help="JSON instead of YAML")
+    show.add_argument(
+        "-r",
+        "--running-config",
+        action="store_true",
+        help="only the configured parts, not the running halves",
+    )
+    show.add_argument("-s", "--show-secrets", action="store_true", help="do not mask secrets")
+
+    apply = sub.add_parser("apply", help="apply state files inside a NetworkManager checkpoint")
+    apply.add_argument("files", nargs="+", metavar="FILE", help="state files; - reads stdin")
+    apply.add_argument("--no-verify", action="store_true", help="do not verify the result")
+    apply.add_argument(
+        "--no-commit",
+        action="store_true",
+        help="leave the checkpoint pending: commit or rollback later",
+    )
+    apply.add_argument(
+        "--timeout",
+        type=int,
+        default=60,
+        metavar="S",
+        help="checkpoint rollback timeout in seconds (default 60)",
+    )
+    apply.add_argument("--memory-only", action="store_true", help="do not write profiles to disk")
+    apply.add_argument("-s", "--show-secrets", action="store_true")
+    apply.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+
+    for name, text in (
+        ("commit", "keep the changes of a pending checkpoint"),
+        ("rollback", "undo the changes of a pending checkpoint now"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument(
+            "checkpoint",
+            nargs="?",
+            metavar="CHECKPOINT",
+            help="its D-Bus path or number (default: the pending one)",
+        )
+
+    edit = sub.add_parser("edit", help="edit the live state in $EDITOR, then apply it")
+    edit.add_argument("globs", nargs="*", metavar="IFACE", help="only these interfaces")
+    edit.add_argument("--timeout", type=int, default=60, metavar="S")
+    edit.add_argument("--no-commit", action="store_true")
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from engine.normalize import normalize
+    from engine.show import filter_interfaces, read_live, running_config
+
+    live = asyncio.run(read_live())
+    if live.nm_missing:
+        print(
+            f"nmtui-state: note: NetworkManager data missing ({live.nm_missing}); "
+            "showing the kernel's view only",
+            file=sys.stderr,
+        )
+    state = filter_interfaces(normalize(live.state), args.globs)
+    if args.running_config:
+        state = running_config(state)
+    state = secrets.mask(state, show_secrets=args.show_secrets)
+    sys.stdout.write(yamlio.dumps(state, fmt="json" if args.json else "yaml"))
+    return 0
+
+
+def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> int:
+    from engine.apply import apply_async
+    from engine.diff import summary
+
+    quiet = getattr(args, "quiet", False)
+
+    def progress(line: str) -> None:
+        if not quiet:
+            print(f"  {line}", file=sys.stderr)
+
+    result = asyncio.run(
+        apply_async(
+            state,
+            verify_result=not getattr(args, "no_verify", False),
+            commit=not args.no_commit,
+            timeout=args.timeout,
+            memory_only=getattr(args, "memory_only", False),
+            progress=progress,
+            source=source,
+        )
+    )
+    changes = result.prepared.changes
+    if not quiet:
+        lines = summary(changes, show_secrets=getattr(args, "show_secrets", False))
+        print("\n".join(lines) if lines else "no changes")
+    if result.checkpoint is not None:
+        num = result.checkpoint.path.rsplit("/", 1)[-1]
+        print(
+            f"checkpoint {result.checkpoint.path} pending: keep with 'nmtui-state commit {num}'"
+            f" or undo with 'nmtui-state rollback {num}'; NetworkManager rolls it back by "
+            f"itself in {result.checkpoint.timeout} s",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    loaded = [read_state(path) for path in args.files]  # all files parse before any applies
+    for sf in loaded:
+        schema = [p for p in check(sf) if p.is_error and "does not exist" not in p.message]
+        fail_on_errors(schema)
+    for sf in loaded:
+        try:
+            _apply_one(sf.state, args, sf.source)
+        except InvalidInput as exc:
+            raise InvalidInput(yamlio.attach_lines(exc.problems, sf.text, sf.source)) from exc
+    return 0
+
+
+def cmd_checkpoint(args: argparse.Namespace) -> int:
+    from engine.apply import checkpoint_action
+
+    path = asyncio.run(checkpoint_action(args.command, args.checkpoint))
+    print(f"{'committed' if args.command == 'commit' else 'rolled back'} {path}")
+    return 0
+
+
+def _ask(prompt: str) -> bool:
+    try:
+        answer = input(prompt)
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("", "y", "yes")
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    """nmstatectl-style $EDITOR round trip: show → edit → validate (retry on error) → apply."""
+    from engine.normalize import normalize
+    from engine.show import filter_interfaces, read_live, running_config
+
+    live = asyncio.run(read_live())
+    state = running_config(filter_interfaces(normalize(live.state), args.globs))
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".yml", prefix="nmtui-state-edit-", delete=False
+    ) as fh:
+        fh.write(yamlio.dumps(state))
+        path = fh.name
+    try:
+        while True:
+            subprocess.run([*shlex.split(editor), path], check=False)
+            try:
+                sf = read_state(path)
+                fail_on_errors(check(sf, normalize(live.state)))
+                break
+            except InvalidInput as exc:
+                print(f"nmtui-state: {exc}", file=sys.stderr)
+                if not _ask("edit again? [Y/n] "):
+                    raise
+        args.files = [path]
+        setattr(args, "memory_only", False)  # noqa: B010 - args shared with apply
+        return _apply_one(sf.state, args, path)
+    finally:
+        os.unlink(path)
+
+
+HANDLERS = {
+    "show": cmd_show,
+    "apply": cmd_apply,
+    "commit": cmd_checkpoint,
+    "rollback": cmd_checkpoint,
+    "edit": cmd_edit,
+}

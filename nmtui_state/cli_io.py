@@ -1,0 +1,79 @@
+"""Reading state files and printing problems and diffs for the CLI."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engine import yamlio
+from engine.errors import InvalidInput, Problem
+from engine.validate import validate
+
+COLORS = {"+": "\x1b[32m", "-": "\x1b[31m", "@": "\x1b[36m", "~": "\x1b[33m"}
+RESET = "\x1b[0m"
+
+
+@dataclass
+class StateFile:
+    """A loaded state and where it came from (for messages with file and line)."""
+
+    state: dict[str, Any]
+    text: str
+    source: str
+
+
+def _reason(exc: OSError | UnicodeDecodeError) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
+def read_state(path: str) -> StateFile:
+    """Load ``path`` (``-`` = stdin); broken YAML raises InvalidInput naming file, line, column."""
+    if path == "-":
+        text, source = sys.stdin.read(), "<stdin>"
+    else:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(
+                [
+                    Problem(
+                        "",
+                        f"cannot read {path}: {_reason(exc)}",
+                        "check the file name",
+                        source=path,
+                    )
+                ]
+            ) from exc
+        source = path
+    return StateFile(yamlio.loads(text, source), text, source)
+
+
+def check(sf: StateFile, current: dict[str, Any] | None = None) -> list[Problem]:
+    """Validate a loaded file; problems carry the file name and line."""
+    return yamlio.attach_lines(validate(sf.state, current), sf.text, sf.source)
+
+
+def fail_on_errors(problems: list[Problem]) -> None:
+    """Print warnings; raise InvalidInput (exit 2) when any problem is an error."""
+    for p in problems:
+        if not p.is_error:
+            print(f"nmtui-state: {p.format()}", file=sys.stderr)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise InvalidInput(errors)
+
+
+def color_enabled() -> bool:
+    import os
+
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def print_unified(lines: list[tuple[str, str]]) -> None:
+    use = color_enabled()
+    for tag, text in lines:
+        prefix = "" if tag == "@" else f"{tag} " if tag != " " else "  "
+        line = f"{prefix}{text}"
+        print(f"{COLORS[tag]}{line}{RESET}" if use and tag in COLORS else line)
