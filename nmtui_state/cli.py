@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 
@@ -122,6 +123,11 @@ def _with_default_command(argv: list[str], commands: set[str]) -> list[str]:
     return [*argv, "app"]
 
 
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    """SIGTERM/SIGHUP become SystemExit, so ``with Sandbox()`` blocks tear down on the way out."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser, commands = build_parser()
     args = parser.parse_args(
@@ -133,6 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from nmtui_state import cli_commands
 
         handler = cli_commands.handler(name)
+    if args.sandbox or name == "sandbox":
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, _exit_on_signal)
     try:
         if args.sandbox and name != "sandbox":
             with _sandbox_env():
