@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import asyncio
+import contextlib
+import signal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
@@ -11,10 +15,18 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Input, TextArea
 
+from engine import yamlio
+from engine.checkpoint import Checkpoint
+from engine.edit import Draft
+from engine.errors import NmtuiError
+from engine.normalize import normalize
 from engine.show import LiveState
 from nmtui_state.actions import bindings
 from nmtui_state.messages import HostChanged
 from nmtui_state.session import Session
+
+if TYPE_CHECKING:
+    from nmtui_state.screens.review import ReviewScreen
 
 DEBOUNCE_S = 0.3
 FALLBACK_REFRESH_S = 10.0  # kernel-only changes send no NM signal
@@ -26,7 +38,6 @@ class NmtuiStateApp(App[int]):
     TITLE = "nmtui-state"
     CSS_PATH = "styles/app.tcss"
     BINDINGS = bindings("quit.ctrl", "help")
-    ENABLE_COMMAND_PALETTE = True
 
     live: reactive[LiveState | None] = reactive(None, always_update=True)
 
@@ -42,14 +53,20 @@ class NmtuiStateApp(App[int]):
         self.draft_file = draft_file
         self.countdown_seconds = countdown
         self.watch_host = watch_host
+        self.teaching = True
+        self.draft: Draft | None = None
+        self.pending: Checkpoint | None = None
+        self.last_outcome = ""
         self._debounce: Timer | None = None
-        self._refresh_pending = False
+
+    # -- start-up and live refresh ------------------------------------------------
 
     def on_mount(self) -> None:
         from nmtui_state.screens.main import MainScreen
 
         if self.session.readonly:
             self.sub_title = "read-only"
+        self._install_signal_handlers()
         self.push_screen(MainScreen())
         self.refresh_live()
         if self.watch_host:
@@ -59,7 +76,19 @@ class NmtuiStateApp(App[int]):
     @work(exclusive=True, group="read", exit_on_error=False)
     async def refresh_live(self) -> None:
         """Re-read the host (NM + netlink) and publish it as ``live``."""
-        self.live = await self.session.read()
+        live = await self.session.read()
+        if self.draft is None:
+            self.draft = Draft(current=normalize(live.state), desired=self._initial_draft())
+        self.live = live
+
+    def _initial_draft(self) -> dict[str, Any]:
+        if not self.draft_file:
+            return {}
+        try:
+            return yamlio.load_file(self.draft_file)
+        except NmtuiError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return {}
 
     @work(group="watch", exit_on_error=False)
     async def start_watching(self) -> None:
@@ -73,22 +102,144 @@ class NmtuiStateApp(App[int]):
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE_S, self.request_refresh)
 
-    def _typing(self) -> bool:
-        return isinstance(self.focused, Input | TextArea)
-
     def request_refresh(self) -> None:
-        """Refresh now, unless the user is typing in a field: then when they stop."""
-        if self._typing():
-            self._refresh_pending = True
+        """Refresh now, unless the user is typing in a field: then once they stop."""
+        if isinstance(self.focused, Input | TextArea):
             self.set_timer(1.0, self.request_refresh)
             return
-        self._refresh_pending = False
         self.refresh_live()
+
+    # -- draft actions (called by screens) ----------------------------------------
 
     def action_help(self) -> None:
         from nmtui_state.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
+
+    def action_review(self) -> None:
+        from nmtui_state.screens.review import ReviewScreen
+
+        if self.draft is None or self.draft.empty:
+            self.notify("The draft is empty: edit an interface first (e)", severity="warning")
+            return
+        self.push_screen(ReviewScreen(self.draft))
+
+    def action_save(self) -> None:
+        if self.draft is None:
+            return
+        path = Path(self.draft_file or "nmtui-state-draft.yml")
+        path.write_text(yamlio.dumps(self.draft.desired), encoding="utf-8")
+        self.draft.mark_saved()
+        self.draft_file = str(path)
+        self.notify(f"Draft saved to {path} (works with nmstatectl apply)")
+
+    def action_quit_app(self) -> None:
+        from nmtui_state.screens.dialogs import ConfirmScreen
+
+        reasons = []
+        if self.pending is not None:
+            reasons.append("a change is waiting for confirmation (quitting rolls it back)")
+        if self.draft is not None and self.draft.dirty:
+            reasons.append("the draft has unsaved edits")
+        if not reasons:
+            self.exit(0)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.shutdown()
+
+        self.push_screen(ConfirmScreen("Quit? " + "; ".join(reasons) + "."), answer)
+
+    @work(group="shutdown", exit_on_error=False)
+    async def shutdown(self) -> None:
+        """Exit, rolling back a pending checkpoint first."""
+        if self.pending is not None:
+            with contextlib.suppress(NmtuiError):
+                await self.session.finish(self.pending, keep=False)
+            self.pending = None
+        self.exit(0)
+
+    # -- apply and countdown --------------------------------------------------------
+
+    def start_apply(self, review: ReviewScreen) -> None:
+        self._apply(review)
+
+    @work(exclusive=True, group="apply", exit_on_error=False)
+    async def _apply(self, review: ReviewScreen) -> None:
+        from nmtui_state.screens.countdown import CountdownScreen, Decision
+
+        assert self.draft is not None
+        try:
+            result = await self.session.apply(
+                self.draft.desired, self.countdown_seconds, review.progress
+            )
+        except NmtuiError as exc:
+            review.progress(f"✗ {exc}")
+            self.notify(f"Apply failed and was rolled back: {exc}", severity="error", timeout=15)
+            review.run_review()
+            return
+        cp = result.checkpoint
+        if cp is None:
+            return
+        self.pending = cp
+        deadline = await self.session.deadline_ms(cp)
+        lines = len(result.prepared.changes)
+        screen = CountdownScreen(
+            lambda: deadline,
+            self.countdown_seconds,
+            f"{lines} change(s) applied inside checkpoint {cp.path}.",
+        )
+        decision = await self.push_screen_wait(screen)
+        await self._finish(cp, decision, lines)
+
+    async def _finish(self, cp: Checkpoint, decision: Any, changes: int) -> None:
+        from nmtui_state.screens.countdown import Decision
+
+        try:
+            if decision == Decision.KEEP:
+                await self.session.finish(cp, keep=True)
+                self.last_outcome = f"Kept: {changes} change(s) committed."
+                live = await self.session.read()
+                self.draft = Draft(current=normalize(live.state))
+            elif decision == Decision.REVERT:
+                await self.session.finish(cp, keep=False)
+                self.last_outcome = "Reverted at your request: the host is back as it was."
+            else:
+                for _ in range(50):  # NM rolls back by itself; wait until it has
+                    if await self.session.checkpoint_gone(cp):
+                        break
+                    await asyncio.sleep(0.1)
+                self.last_outcome = (
+                    f"No answer within {self.countdown_seconds} s: "
+                    "NetworkManager rolled the change back by itself."
+                )
+        except NmtuiError as exc:
+            self.last_outcome = f"Could not finish checkpoint {cp.path}: {exc}"
+        finally:
+            self.pending = None
+        self.notify(self.last_outcome, timeout=10)
+        from nmtui_state.screens.main import MainScreen
+
+        while not isinstance(self.screen, MainScreen) and len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.live = await self.session.read()
+
+    # -- signals ---------------------------------------------------------------------
+
+    def _install_signal_handlers(self) -> None:
+        """SIGHUP (SSH dropped) and SIGTERM roll a pending checkpoint back, then exit.
+
+        Textual installs no SIGHUP handler; without one the process would die
+        and leave NM's timer as the only safety net.
+        """
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, self._on_hangup)
+
+    def _on_hangup(self) -> None:
+        self.shutdown()
 
     def on_unmount(self) -> None:
         self.session.close()

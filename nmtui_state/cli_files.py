@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from engine import yamlio
+from engine.errors import InvalidInput, Problem
 from nmtui_state.cli_io import check, fail_on_errors, print_unified, read_state
 
 
@@ -60,7 +61,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     current = read_state(args.current).state if args.current else None
     problems = []
     for path in args.files:
-        sf = read_state(path)
+        try:
+            sf = read_state(path)
+        except InvalidInput as exc:  # unreadable or broken YAML: report it, check the rest
+            problems += exc.problems
+            continue
         found = check(sf, current)
         problems += found
         if not any(p.is_error for p in found):
@@ -112,11 +117,16 @@ def cmd_format(args: argparse.Namespace) -> int:
 
 
 def cmd_gen_conf(args: argparse.Namespace) -> int:
-    from engine.genconf import gen_conf
+    from engine.genconf import UntranslatableInterface, gen_conf
 
     sf = read_state(args.file)
     fail_on_errors(check(sf, current=sf.state))
-    files = gen_conf(sf.state)
+    try:
+        files = gen_conf(sf.state)
+    except UntranslatableInterface as exc:
+        hint = f"leave {exc.name} out of the file, or change it as the message says"
+        problem = Problem(f"interfaces[{exc.name}]", str(exc), hint)
+        raise InvalidInput(yamlio.attach_lines([problem], sf.text, sf.source)) from exc
     if args.yaml:
         sys.stdout.write(yamlio.dumps({"NetworkManager": [[n, t] for n, t in files]}))
         return 0

@@ -133,10 +133,12 @@ async def wait_nm(bus_address: str, timeout: float) -> None:
 
 def _peers_up(netns: str, peers: list[str]) -> list[str]:
     """Bring up the peers that exist; return those not there yet."""
-    from pyroute2 import NetNS
+    from pyroute2 import IPRoute
+
+    from engine.backend.netns import netlink_fd
 
     left = []
-    with NetNS(netns) as ns:
+    with IPRoute(fileno=netlink_fd(netns)) as ns:
         for peer in peers:
             idx = ns.link_lookup(ifname=peer)
             if idx:

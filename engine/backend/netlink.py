@@ -86,6 +86,22 @@ def _bridge_port(link: Any) -> dict[str, Any]:
     return port
 
 
+def _macvlan_mode(kind: str, data: Any) -> str:
+    """The mode of a macvlan/macvtap link.
+
+    pyroute2 (0.9) decodes IFLA_MACVLAN_MODE / IFLA_MACVTAP_MODE (they are
+    distinct attribute names, same meaning) to a name already; older
+    releases gave the kernel's bit value, so both are understood.
+    """
+    attr = "IFLA_MACVLAN_MODE" if kind == "macvlan" else "IFLA_MACVTAP_MODE"
+    mode = data.get(attr)
+    if mode is None:
+        mode = data.get("IFLA_MACVLAN_MODE")
+    if isinstance(mode, str):
+        return mode if mode in MACVLAN_MODES.values() else "unknown"
+    return MACVLAN_MODES.get(int(mode or 0), "unknown")
+
+
 def _type_section(iface: dict[str, Any], link: Any, names: dict[int, str]) -> None:
     """Fill the per-type section (veth peer, vxlan, mac-vlan ...) from IFLA_INFO_DATA."""
     kind = _kind(link)
@@ -115,8 +131,7 @@ def _type_section(iface: dict[str, Any], link: Any, names: dict[int, str]) -> No
         iface[k.VXLAN] = section
     elif kind in ("macvlan", "macvtap") and data is not None:
         key = k.MAC_VLAN if kind == "macvlan" else k.MAC_VTAP
-        mode = data.get("IFLA_MACVLAN_MODE")
-        iface[key] = {k.BASE_IFACE: base or "", k.MODE: MACVLAN_MODES.get(mode or 0, "unknown")}
+        iface[key] = {k.BASE_IFACE: base or "", k.MODE: _macvlan_mode(kind, data)}
     elif kind == "vlan" and data is not None:
         iface[k.VLAN] = {k.BASE_IFACE: base or "", k.ID: data.get("IFLA_VLAN_ID")}
 
@@ -147,9 +162,11 @@ def _route(msg: Any, names: dict[int, str]) -> dict[str, Any] | None:
 
 def read_kernel(netns: str | None = None) -> KernelState:
     """Dump links, addresses and routes (of ``netns``, or of this process's namespace)."""
-    from pyroute2 import IPRoute, NetNS
+    from pyroute2 import IPRoute
 
-    with NetNS(netns) if netns else IPRoute() as ipr:
+    from engine.backend.netns import netlink_fd
+
+    with IPRoute(fileno=netlink_fd(netns)) if netns else IPRoute() as ipr:
         links = list(ipr.get_links())
         addrs = list(ipr.get_addr())
         routes = list(ipr.get_routes(family=socket.AF_INET)) + list(

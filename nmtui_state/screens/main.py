@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from engine import keys as k
+from engine.edit import Draft
 from engine.show import LiveState
 from nmtui_state.actions import bindings
 from widgets.iface_details import IfaceDetails
@@ -16,7 +20,9 @@ from widgets.state_tree import NodeRef, StateTree
 class MainScreen(Screen[None]):
     """Browse the host: tree, details, filter; entry to editing and review."""
 
-    BINDINGS = bindings("quit", "filter", "refresh", "edit", "add", "review", "help")
+    BINDINGS = bindings(
+        "quit", "filter", "refresh", "edit", "add", "down", "remove", "review", "help"
+    )
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -31,11 +37,19 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
         self.watch(self.app, "live", self._on_live, init=True)
-        self.query_one(StateTree).focus()
+        self.state_tree.focus()
+
+    def on_screen_resume(self) -> None:
+        self._status()
 
     @property
     def state_tree(self) -> StateTree:
         return self.query_one(StateTree)
+
+    @property
+    def draft(self) -> Draft | None:
+        draft: Draft | None = getattr(self.app, "draft", None)
+        return draft
 
     def _on_live(self, live: LiveState | None) -> None:
         if live is None:
@@ -43,18 +57,84 @@ class MainScreen(Screen[None]):
         self.state_tree.set_state(live.state)
         if self.state_tree.cursor_node is None or self.state_tree.cursor_line < 0:
             self.state_tree.move_cursor_to_line(0)
-        status = self.query_one("#status", Static)
-        status.update(f"[b]note:[/] {live.nm_missing}" if live.nm_missing else "")
         self._show(self.state_tree.selected_ref)
+        self._status()
+
+    def _status(self) -> None:
+        live: LiveState | None = getattr(self.app, "live", None)
+        parts = []
+        if live is not None and live.nm_missing:
+            parts.append(f"[b]note:[/] {live.nm_missing}")
+        draft = self.draft
+        if draft is not None and not draft.empty:
+            names = [i.get(k.NAME) for i in draft.desired.get(k.INTERFACES, [])]
+            parts.append(f"draft: {', '.join(map(str, names)) or 'global settings'} — v to review")
+        outcome = getattr(self.app, "last_outcome", "")
+        if outcome:
+            parts.append(outcome)
+        self.query_one("#status", Static).update("  |  ".join(parts))
 
     def _show(self, ref: NodeRef | None) -> None:
-        live = getattr(self.app, "live", None)
+        live: LiveState | None = getattr(self.app, "live", None)
         if ref is None or live is None:
             return
         self.query_one(IfaceDetails).show(live.state, ref.kind, ref.name)
 
     def on_state_tree_iface_highlighted(self, event: StateTree.IfaceHighlighted) -> None:
         self._show(event.ref)
+
+    def _selected_iface(self) -> str | None:
+        ref = self.state_tree.selected_ref
+        if ref is None or ref.kind != "iface":
+            self.notify("Select an interface first", severity="warning")
+            return None
+        return ref.name
+
+    def _editable(self) -> bool:
+        if getattr(self.app.session, "readonly", False):  # type: ignore[attr-defined]
+            self.notify("Read-only mode: editing is off", severity="warning")
+            return False
+        return self.draft is not None
+
+    def action_edit(self) -> None:
+        from nmtui_state.screens.edit import EditScreen
+
+        ref = self.state_tree.selected_ref
+        if not self._editable() or self.draft is None:
+            return
+        name = ref.name if ref is not None and ref.kind == "iface" else None
+        self.app.push_screen(EditScreen(self.draft, name))
+
+    def action_add_iface(self) -> None:
+        from nmtui_state.screens.dialogs import AddIfaceScreen
+        from nmtui_state.screens.edit import EditScreen
+
+        if not self._editable():
+            return
+
+        def added(iface: dict[str, Any] | None) -> None:
+            if iface is not None and self.draft is not None:
+                self.draft.set_iface(iface)
+                self.app.push_screen(EditScreen(self.draft, iface[k.NAME]))
+
+        self.app.push_screen(AddIfaceScreen(), added)
+
+    def _set_state(self, state: str) -> None:
+        name = self._selected_iface()
+        if name is None or not self._editable() or self.draft is None:
+            return
+        self.draft.set_state(name, state)
+        self.notify(f"draft: {name} → {state} (v to review)")
+        self._status()
+
+    def action_set_down(self) -> None:
+        self._set_state(k.DOWN)
+
+    def action_remove_iface(self) -> None:
+        self._set_state(k.ABSENT)
+
+    def action_review(self) -> None:
+        self.app.action_review()  # type: ignore[attr-defined]
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -81,4 +161,4 @@ class MainScreen(Screen[None]):
         self.app.refresh_live()  # type: ignore[attr-defined]
 
     def action_quit_app(self) -> None:
-        self.app.exit(0)
+        self.app.action_quit_app()  # type: ignore[attr-defined]

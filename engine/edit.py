@@ -1,0 +1,154 @@
+"""The draft: the desired state a user builds in the app, with undo and redo.
+
+The draft is a *partial* nmstate state, exactly what would be written to a
+file for ``nmstatectl apply``: it lists only the interfaces the user
+touched. Editing an interface that is not in the draft yet starts from its
+current configuration, so the form shows real values and the YAML shows a
+complete, readable interface. Pure: no I/O, no UI.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine import keys as k
+
+# What of a live interface belongs in a desired state (the rest is runtime data).
+CONFIG_KEYS = (
+    k.NAME,
+    k.TYPE,
+    k.STATE,
+    k.MTU,
+    k.CONTROLLER,
+    "description",
+    k.PROFILE_NAME,
+    k.IPV4,
+    k.IPV6,
+    k.BRIDGE,
+    k.LINK_AGGREGATION,
+    k.VLAN,
+    k.VXLAN,
+    k.MAC_VLAN,
+    k.MAC_VTAP,
+    k.VETH,
+    k.VRF,
+    k.IPVLAN,
+    k.INFINIBAND,
+    "ethtool",
+    "lldp",
+    "802.1x",
+)
+UNDO_LIMIT = 200
+
+
+def config_of(iface: dict[str, Any]) -> dict[str, Any]:
+    """The configurable part of a live interface (no MAC, no running-only values)."""
+    return {key: copy.deepcopy(iface[key]) for key in CONFIG_KEYS if key in iface}
+
+
+@dataclass
+class Draft:
+    """A desired state under edit; every change is one undo step."""
+
+    current: dict[str, Any]
+    desired: dict[str, Any] = field(default_factory=dict)
+    _undo: list[dict[str, Any]] = field(default_factory=list)
+    _redo: list[dict[str, Any]] = field(default_factory=list)
+    saved: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        self.desired = copy.deepcopy(self.desired)
+        self.saved = copy.deepcopy(self.desired)
+
+    @property
+    def dirty(self) -> bool:
+        """Whether there are edits not yet saved (or applied)."""
+        return self.desired != self.saved
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.desired.get(key) for key in self.desired)
+
+    def mark_saved(self) -> None:
+        self.saved = copy.deepcopy(self.desired)
+
+    def _push(self) -> None:
+        self._undo.append(copy.deepcopy(self.desired))
+        del self._undo[:-UNDO_LIMIT]
+        self._redo.clear()
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def undo(self) -> bool:
+        if not self._undo:
+            return False
+        self._redo.append(self.desired)
+        self.desired = self._undo.pop()
+        return True
+
+    def redo(self) -> bool:
+        if not self._redo:
+            return False
+        self._undo.append(self.desired)
+        self.desired = self._redo.pop()
+        return True
+
+    def replace(self, desired: dict[str, Any]) -> None:
+        """Take a whole new desired state (from the YAML editor)."""
+        if desired != self.desired:
+            self._push()
+            self.desired = copy.deepcopy(desired)
+
+    def iface(self, name: str) -> dict[str, Any] | None:
+        """The draft's interface ``name``, falling back to its current configuration."""
+        for iface in self.desired.get(k.INTERFACES, []):
+            if iface.get(k.NAME) == name:
+                found: dict[str, Any] = copy.deepcopy(iface)
+                return found
+        for iface in self.current.get(k.INTERFACES, []):
+            if iface.get(k.NAME) == name:
+                return config_of(iface)
+        return None
+
+    def set_iface(self, iface: dict[str, Any]) -> None:
+        """Put ``iface`` (a whole interface) into the draft, replacing its previous entry."""
+        ifaces = list(self.desired.get(k.INTERFACES, []))
+        for i, old in enumerate(ifaces):
+            if old.get(k.NAME) == iface.get(k.NAME):
+                if old == iface:
+                    return
+                self._push()
+                ifaces[i] = copy.deepcopy(iface)
+                break
+        else:
+            self._push()
+            ifaces.append(copy.deepcopy(iface))
+        self.desired = {**self.desired, k.INTERFACES: ifaces}
+
+    def set_state(self, name: str, state: str) -> None:
+        """Set one interface's ``state`` (down, absent, up) in the draft."""
+        iface = self.iface(name)
+        if iface is None:
+            raise KeyError(name)
+        if state == k.ABSENT:
+            iface = {k.NAME: name, k.TYPE: iface.get(k.TYPE, k.UNKNOWN), k.STATE: k.ABSENT}
+        else:
+            iface[k.STATE] = state
+        self.set_iface(iface)
+
+    def drop_iface(self, name: str) -> None:
+        """Forget the draft's edits of ``name`` (the host's interface is untouched)."""
+        ifaces = [i for i in self.desired.get(k.INTERFACES, []) if i.get(k.NAME) != name]
+        if len(ifaces) != len(self.desired.get(k.INTERFACES, [])):
+            self._push()
+            self.desired = {**self.desired, k.INTERFACES: ifaces}
+
+    def rebase(self, current: dict[str, Any]) -> None:
+        """Adopt a newer host state as the base; the draft's own edits stay as they are."""
+        self.current = current

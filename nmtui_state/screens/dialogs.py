@@ -1,0 +1,114 @@
+"""Small modal dialogs: confirm a question, add an interface (type picker)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from engine import keys as k
+
+ADDABLE = (k.LINUX_BRIDGE, k.VETH, k.VXLAN, k.MAC_VLAN, k.MAC_VTAP, k.VLAN, k.BOND, k.DUMMY, k.VRF)
+DEFAULTS: dict[str, dict[str, Any]] = {
+    k.LINUX_BRIDGE: {k.BRIDGE: {k.OPTIONS: {"stp": {k.ENABLED: False}}, k.PORT: []}},
+    k.VETH: {k.VETH: {k.PEER: ""}},
+    k.VXLAN: {k.VXLAN: {k.ID: 100, k.BASE_IFACE: "", "destination-port": 4789}},
+    k.MAC_VLAN: {k.MAC_VLAN: {k.BASE_IFACE: "", k.MODE: "bridge"}},
+    k.MAC_VTAP: {k.MAC_VTAP: {k.BASE_IFACE: "", k.MODE: "bridge"}},
+    k.VLAN: {k.VLAN: {k.BASE_IFACE: "", k.ID: 10}},
+    k.BOND: {k.LINK_AGGREGATION: {k.MODE: "active-backup", k.PORT: []}},
+    k.VRF: {k.VRF: {k.ROUTE_TABLE_ID: 100, k.PORT: []}},
+}
+
+
+def new_iface(name: str, iface_type: str) -> dict[str, Any]:
+    """A fresh interface of ``iface_type`` with the fields its form needs."""
+    iface: dict[str, Any] = {
+        k.NAME: name,
+        k.TYPE: iface_type,
+        k.STATE: k.UP,
+        k.IPV4: {k.ENABLED: False},
+        k.IPV6: {k.ENABLED: False},
+    }
+    iface.update({key: dict(v) for key, v in DEFAULTS.get(iface_type, {}).items()})
+    return iface
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes/no question; Enter/y = yes, Esc/n = no."""
+
+    BINDINGS = [("y", "answer(True)", "Yes"), ("n,escape", "answer(False)", "No")]
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    #confirm { width: 60; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    #confirm Horizontal { height: auto; align: center middle; }
+    """
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm"):
+            yield Static(self.question)
+            with Horizontal():
+                yield Button("Yes (y)", id="yes", variant="error")
+                yield Button("No (n)", id="no", variant="primary")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class AddIfaceScreen(ModalScreen[dict[str, Any] | None]):
+    """Pick a type and a name; returns the new interface (or None)."""
+
+    BINDINGS = [("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    AddIfaceScreen { align: center middle; }
+    #add { width: 60; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    #add Horizontal { height: auto; align: center middle; }
+    #add-error { color: $error; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="add"):
+            yield Label("Type")
+            yield Select(
+                [(t, t) for t in ADDABLE], value=k.LINUX_BRIDGE, allow_blank=False, id="add-type"
+            )
+            yield Label("Name (at most 15 bytes, no spaces or /)")
+            yield Input(placeholder="br1", id="add-name")
+            yield Static("", id="add-error")
+            with Horizontal():
+                yield Button("Add", id="add-ok", variant="success")
+                yield Button("Cancel", id="add-cancel")
+
+    def _submit(self) -> None:
+        name = self.query_one("#add-name", Input).value.strip()
+        iface_type = str(self.query_one("#add-type", Select).value)
+        if not name or len(name.encode()) > 15 or "/" in name or " " in name:
+            self.query_one("#add-error", Static).update(
+                "a name of 1-15 bytes without spaces or / is needed"
+            )
+            return
+        self.dismiss(new_iface(name, iface_type))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "add-ok":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,175 @@
+"""Edit screen: a form for one interface and the YAML of the whole draft, side by side.
+
+Both edit the same draft. A form edit rewrites the YAML (and, in teaching
+mode, shows the YAML that one edit produced); a YAML edit rebuilds the
+form. Problems are listed with their path and jump to the field or line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from engine import keys as k
+from engine import yamlio
+from engine.edit import Draft
+from engine.errors import Problem
+from engine.validate import validate
+from widgets.iface_form import IfaceForm
+from widgets.problem_list import ProblemList
+from widgets.yaml_editor import YamlEditor
+
+
+def iface_path(path: str) -> tuple[str | None, tuple[str, ...]]:
+    """``interfaces[br0].ipv4.address[0].ip`` → ("br0", ("ipv4", "address"))."""
+    if not path.startswith("interfaces["):
+        return None, ()
+    name, _, rest = path[len("interfaces[") :].partition("]")
+    keys = tuple(p for p in rest.strip(".").split(".") if p)
+    return name, tuple(key.split("[")[0] for key in keys)
+
+
+class EditScreen(Screen[None]):
+    """Edit the draft by form and by YAML."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("ctrl+r", "review", "Review", id="review"),
+        Binding("ctrl+z", "undo", "Undo", id="undo"),
+        Binding("ctrl+y", "redo", "Redo", id="redo"),
+        Binding("ctrl+t", "toggle_teach", "Teaching", id="teach"),
+        Binding("ctrl+s", "save", "Save", id="save"),
+    ]
+
+    def __init__(self, draft: Draft, name: str | None) -> None:
+        super().__init__()
+        self.draft = draft
+        self.iface_name = name
+        self.problems: list[Problem] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="edit-panes"):
+            with Vertical(id="edit-left"):
+                iface = self.draft.iface(self.iface_name) if self.iface_name else None
+                if iface is not None:
+                    yield IfaceForm(iface, id="form")
+                else:
+                    yield Static(
+                        "Pick an interface on the main screen to get a form; "
+                        "the YAML on the right edits the whole draft.",
+                        id="form",
+                    )
+                yield Static("", id="teach")
+            with Vertical(id="edit-right"):
+                yield Static(
+                    "[b]Draft[/] (nmstate YAML; the same draft as the form)", id="yaml-title"
+                )
+                yield YamlEditor(self._yaml(), id="yaml")
+        yield ProblemList(id="problems")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._validate()
+        self.query_one("#teach", Static).display = self.app_teaching
+
+    @property
+    def app_teaching(self) -> bool:
+        return bool(getattr(self.app, "teaching", True))
+
+    def _yaml(self) -> str:
+        return yamlio.dumps(self.draft.desired) if self.draft.desired else ""
+
+    def _validate(self) -> None:
+        text = self.query_one(YamlEditor).text
+        problems = validate(self.draft.desired, self.draft.current) if self.draft.desired else []
+        self.problems = yamlio.attach_lines(problems, text, "draft")
+        self.query_one(ProblemList).set_problems(self.problems)
+
+    def _sync_yaml(self) -> None:
+        self.query_one(YamlEditor).set_text_quietly(self._yaml())
+
+    def _rebuild_form(self) -> None:
+        if self.iface_name is None:
+            return
+        iface = self.draft.iface(self.iface_name)
+        old = self.query_one("#form")
+        if isinstance(old, IfaceForm) and iface == old.iface:
+            return
+        left = self.query_one("#edit-left")
+        old.remove()
+        if iface is not None:
+            left.mount(IfaceForm(iface, id="form"), before=0)
+        else:
+            left.mount(Static(f"{self.iface_name} is no longer in the draft", id="form"), before=0)
+
+    def on_iface_form_changed(self, event: IfaceForm.Changed) -> None:
+        before = self.draft.iface(event.iface[k.NAME])
+        self.draft.set_iface(event.iface)
+        self._sync_yaml()
+        self._validate()
+        self._teach(event.iface, before)
+
+    def _teach(self, iface: dict[str, Any], before: dict[str, Any] | None) -> None:
+        """Show the YAML this one edit produced (teaching mode)."""
+        changed = {
+            key: v
+            for key, v in iface.items()
+            if before is None or before.get(key) != v or key in (k.NAME, k.TYPE)
+        }
+        text = yamlio.dumps({k.INTERFACES: [changed]})
+        self.query_one("#teach", Static).update(f"[b]This edit in YAML:[/]\n{text.rstrip()}")
+
+    def on_yaml_editor_parsed(self, event: YamlEditor.Parsed) -> None:
+        if event.state is None:
+            problem = event.problem or Problem("", "the YAML does not parse")
+            self.problems = [problem]
+            self.query_one(ProblemList).set_problems(self.problems)
+            return
+        self.draft.replace(event.state)
+        self._rebuild_form()
+        self._validate()
+
+    def on_problem_list_jump_to(self, event: ProblemList.JumpTo) -> None:
+        name, keys = iface_path(event.problem.path)
+        form = self.query_one("#form")
+        if isinstance(form, IfaceForm) and name == form.name_:
+            for n in range(len(keys), 0, -1):
+                widget = form.field_widget(keys[:n])
+                if widget is not None:
+                    widget.focus()
+                    return
+        if event.problem.line:
+            self.query_one(YamlEditor).goto_line(event.problem.line)
+
+    def _after_history(self) -> None:
+        self._sync_yaml()
+        self._rebuild_form()
+        self._validate()
+
+    def action_undo(self) -> None:
+        if self.draft.undo():
+            self._after_history()
+
+    def action_redo(self) -> None:
+        if self.draft.redo():
+            self._after_history()
+
+    def action_toggle_teach(self) -> None:
+        teaching = not self.app_teaching
+        self.app.teaching = teaching  # type: ignore[attr-defined]
+        self.query_one("#teach", Static).display = teaching
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_review(self) -> None:
+        self.app.action_review()  # type: ignore[attr-defined]
+
+    def action_save(self) -> None:
+        self.app.action_save()  # type: ignore[attr-defined]

@@ -1,0 +1,260 @@
+"""A form for one interface, built from a field table and the schema's descriptions.
+
+The form edits a plain interface dict and posts :class:`IfaceForm.Changed`
+with the whole new interface after every edit; it never validates on its
+own. Values it cannot convert (``mtu: abc``) are passed through as typed,
+so the schema check reports them at their exact path, like a YAML edit
+would: one source of truth for what is valid.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, Switch
+
+from engine import keys as k
+from engine.validate import description_at
+
+Path = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One form field: where it lives in the interface, and how it is edited."""
+
+    path: Path
+    label: str
+    kind: str  # "select", "int", "bool", "text", "addresses", "names"
+    options: tuple[str, ...] = ()
+
+    @property
+    def widget_id(self) -> str:
+        return "f-" + "-".join(p.replace(".", "_") for p in self.path)
+
+
+STATES = (k.UP, k.DOWN, k.ABSENT)
+COMMON = (
+    Field((k.STATE,), "state", "select", STATES),
+    Field((k.MTU,), "MTU", "int"),
+    Field((k.IPV4, k.ENABLED), "IPv4", "bool"),
+    Field((k.IPV4, k.DHCP), "IPv4 DHCP", "bool"),
+    Field((k.IPV4, k.ADDRESS), "IPv4 addresses", "addresses"),
+    Field((k.IPV6, k.ENABLED), "IPv6", "bool"),
+    Field((k.IPV6, k.DHCP), "IPv6 DHCP", "bool"),
+    Field((k.IPV6, k.AUTOCONF), "IPv6 autoconf", "bool"),
+    Field((k.IPV6, k.ADDRESS), "IPv6 addresses", "addresses"),
+)
+MACVLAN_MODES = ("vepa", "bridge", "private", "passthru", "source")
+BOND_MODES = (
+    "balance-rr",
+    "active-backup",
+    "balance-xor",
+    "broadcast",
+    "802.3ad",
+    "balance-tlb",
+    "balance-alb",
+)
+BY_TYPE: dict[str, tuple[Field, ...]] = {
+    k.LINUX_BRIDGE: (
+        Field((k.BRIDGE, k.PORT), "ports", "names"),
+        Field((k.BRIDGE, k.OPTIONS, "stp", k.ENABLED), "STP", "bool"),
+    ),
+    k.BOND: (
+        Field((k.LINK_AGGREGATION, k.MODE), "bond mode", "select", BOND_MODES),
+        Field((k.LINK_AGGREGATION, k.PORT), "ports", "names"),
+    ),
+    k.VLAN: (
+        Field((k.VLAN, k.BASE_IFACE), "base interface", "text"),
+        Field((k.VLAN, k.ID), "VLAN id", "int"),
+    ),
+    k.VXLAN: (
+        Field((k.VXLAN, k.ID), "VNI", "int"),
+        Field((k.VXLAN, k.BASE_IFACE), "base interface", "text"),
+        Field((k.VXLAN, "remote"), "remote", "text"),
+        Field((k.VXLAN, "destination-port"), "UDP port", "int"),
+    ),
+    k.MAC_VLAN: (
+        Field((k.MAC_VLAN, k.BASE_IFACE), "base interface", "text"),
+        Field((k.MAC_VLAN, k.MODE), "mode", "select", MACVLAN_MODES),
+    ),
+    k.MAC_VTAP: (
+        Field((k.MAC_VTAP, k.BASE_IFACE), "base interface", "text"),
+        Field((k.MAC_VTAP, k.MODE), "mode", "select", MACVLAN_MODES),
+    ),
+    k.VETH: (Field((k.VETH, k.PEER), "peer", "text"),),
+    k.VRF: (
+        Field((k.VRF, k.ROUTE_TABLE_ID), "route table", "int"),
+        Field((k.VRF, k.PORT), "ports", "names"),
+    ),
+}
+
+
+def fields_for(iface_type: str) -> tuple[Field, ...]:
+    return COMMON + BY_TYPE.get(iface_type, ())
+
+
+def get_at(iface: dict[str, Any], path: Path) -> Any:
+    node: Any = iface
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def set_at(iface: dict[str, Any], path: Path, value: Any) -> None:
+    """Set (or, for ``None``, remove) the value at ``path``, creating sections as needed."""
+    node = iface
+    for part in path[:-1]:
+        nxt = node.get(part)
+        if not isinstance(nxt, dict):
+            if value is None:
+                return
+            nxt = node[part] = {}
+        node = nxt
+    if value is None:
+        node.pop(path[-1], None)
+    else:
+        node[path[-1]] = value
+
+
+def to_text(field: Field, value: Any) -> str:
+    """How a value shows in a text input."""
+    if value is None:
+        return ""
+    if field.kind == "addresses":
+        return ", ".join(
+            f"{a.get(k.IP)}/{a.get(k.PREFIX_LENGTH)}" if isinstance(a, dict) else str(a)
+            for a in value
+        )
+    if field.kind == "names":
+        return ", ".join(p.get(k.NAME, "") if isinstance(p, dict) else str(p) for p in value)
+    return str(value)
+
+
+def from_text(field: Field, text: str, old: Any) -> Any:
+    """Parse an input's text back into a state value (unparseable text passes through)."""
+    text = text.strip()
+    if field.kind == "int":
+        if not text:
+            return None
+        return int(text) if text.lstrip("-").isdigit() else text
+    if field.kind == "addresses":
+        out: list[dict[str, Any]] = []
+        for item in filter(None, (p.strip() for p in text.replace(" ", ",").split(","))):
+            ip, _, prefix = item.partition("/")
+            entry: dict[str, Any] = {k.IP: ip}
+            if prefix:
+                entry[k.PREFIX_LENGTH] = int(prefix) if prefix.isdigit() else prefix
+            out.append(entry)
+        return out
+    if field.kind == "names":
+        names = [n for n in (p.strip() for p in text.replace(" ", ",").split(",")) if n]
+        if field.path[0] == k.BRIDGE:  # bridge ports are objects; keep their options
+            by_name = {p.get(k.NAME): p for p in old or [] if isinstance(p, dict)}
+            return [by_name.get(n, {k.NAME: n}) for n in names]
+        return names
+    return text or None
+
+
+class IfaceForm(Widget):
+    """Edit one interface; post Changed(iface) on every edit, FieldFocused for the help line."""
+
+    DEFAULT_CSS = """
+    IfaceForm { height: 1fr; }
+    IfaceForm VerticalScroll { height: 1fr; }
+    IfaceForm .row { height: auto; }
+    IfaceForm .row Label { width: 16; padding: 1 1 0 0; }
+    IfaceForm .row Input, IfaceForm .row Select { width: 1fr; }
+    IfaceForm #field-help { height: 3; color: $text-muted; border-top: solid $primary; }
+    IfaceForm #form-title { text-style: bold; padding: 0 1; }
+    """
+
+    @dataclass
+    class Changed(Message):
+        """The interface after an edit."""
+
+        form: IfaceForm
+        iface: dict[str, Any]
+
+    def __init__(self, iface: dict[str, Any], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.iface = copy.deepcopy(iface)
+        self.fields = fields_for(str(iface.get(k.TYPE, k.UNKNOWN)))
+        self._by_id = {f.widget_id: f for f in self.fields}
+
+    @property
+    def name_(self) -> str:
+        return str(self.iface.get(k.NAME, ""))
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"{self.name_} ({self.iface.get(k.TYPE)})", id="form-title")
+        with VerticalScroll():
+            for field in self.fields:
+                value = get_at(self.iface, field.path)
+                with Horizontal(classes="row"):
+                    yield Label(field.label)
+                    yield self._make(field, value)
+        yield Static("", id="field-help")
+
+    def _make(self, field: Field, value: Any) -> Widget:
+        help_text = self.help_for(field)
+        widget: Widget
+        if field.kind == "bool":
+            widget = Switch(value=bool(value), id=field.widget_id)
+        elif field.kind == "select":
+            options = [(o, o) for o in field.options]
+            current = value if value in field.options else field.options[0]
+            widget = Select(options, value=current, allow_blank=False, id=field.widget_id)
+        else:
+            widget = Input(
+                to_text(field, value),
+                id=field.widget_id,
+                placeholder="192.0.2.1/24, ..." if field.kind == "addresses" else "",
+            )
+        widget.tooltip = help_text
+        return widget
+
+    def help_for(self, field: Field) -> str:
+        path = f"interfaces[{self.name_}]." + ".".join(field.path)
+        return description_at(path, str(self.iface.get(k.TYPE))) or ""
+
+    def field_widget(self, path: Path) -> Widget | None:
+        """The input of the field at ``path`` (to jump there from a problem)."""
+        for field in self.fields:
+            if field.path == path:
+                return self.query_one(f"#{field.widget_id}")
+        return None
+
+    def _update(self, widget_id: str | None, value: Any) -> None:
+        field = self._by_id.get(widget_id or "")
+        if field is None:
+            return
+        old = get_at(self.iface, field.path)
+        new = value if field.kind in ("bool", "select") else from_text(field, str(value), old)
+        if new == old:
+            return
+        set_at(self.iface, field.path, new)
+        self.post_message(self.Changed(self, copy.deepcopy(self.iface)))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._update(event.input.id, event.value)
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        event.stop()
+        self._update(event.switch.id, event.value)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self._update(event.select.id, event.value)
+
+    def on_descendant_focus(self, event: Any) -> None:
+        field = self._by_id.get(getattr(event.widget, "id", "") or "")
+        if field is not None:
+            self.query_one("#field-help", Static).update(self.help_for(field))
