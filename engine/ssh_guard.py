@@ -48,9 +48,14 @@ def _route_iface(state: dict[str, Any], client: str) -> str | None:
             net = ipaddress.ip_network(route.get(k.DESTINATION, ""), strict=False)
         except ValueError:
             continue
-        if target.version == net.version and target in net and route.get(k.NEXT_HOP_INTERFACE):
-            if best is None or net.prefixlen > best[0]:
-                best = (net.prefixlen, str(route[k.NEXT_HOP_INTERFACE]))
+        via = route.get(k.NEXT_HOP_INTERFACE)
+        if (
+            target.version == net.version
+            and target in net
+            and via
+            and (best is None or net.prefixlen > best[0])
+        ):
+            best = (net.prefixlen, str(via))
     return best[1] if best else None
 
 

@@ -167,7 +167,7 @@ class NmtuiStateApp(App[int]):
 
     @work(exclusive=True, group="apply", exit_on_error=False)
     async def _apply(self, review: ReviewScreen) -> None:
-        from nmtui_state.screens.countdown import CountdownScreen, Decision
+        from nmtui_state.screens.countdown import CountdownScreen
 
         assert self.draft is not None
         try:

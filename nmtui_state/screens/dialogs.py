@@ -43,7 +43,8 @@ class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [("y", "answer(True)", "Yes"), ("n,escape", "answer(False)", "No")]
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
-    #confirm { width: 60; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    #confirm { width: 60; height: auto; border: thick $warning; background: $surface;
+               padding: 1 2; }
     #confirm Horizontal { height: auto; align: center middle; }
     """
 

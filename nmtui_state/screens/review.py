@@ -139,8 +139,7 @@ class ReviewScreen(Screen[None]):
             self.action_apply()
         elif event.button.id == "back":
             self.action_back()
-        elif event.button.id == "rebase":
-            if self.live_state is not None:
-                self.draft.rebase(self.live_state)
-                self.notify("Draft rebased on the host's current state")
-                self.run_review()
+        elif event.button.id == "rebase" and self.live_state is not None:
+            self.draft.rebase(self.live_state)
+            self.notify("Draft rebased on the host's current state")
+            self.run_review()
