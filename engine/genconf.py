@@ -154,16 +154,27 @@ def keyfile_name(profile_id: str) -> str:
     return profile_id.replace("/", "_") + ".nmconnection"
 
 
+class UntranslatableInterface(ValueError):
+    """An interface gen-conf cannot express; ``name`` says which, for messages with a line."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
 def gen_conf(state: dict[str, Any]) -> list[tuple[str, str]]:
     """(file name, keyfile text) for every interface of ``state`` that is not absent/ignored.
 
-    Raises ``ValueError`` for an interface the translation cannot express
-    (an unsupported type, a controller missing from the state).
+    Raises ``UntranslatableInterface`` (a ``ValueError``) for an interface the
+    translation cannot express (an unsupported type, a controller missing from the state).
     """
     out = []
     for iface in state.get(k.INTERFACES) or []:
         if iface.get(k.STATE, k.UP) in (k.ABSENT, k.IGNORE):
             continue
-        settings = iface_to_settings(iface, state)
+        try:
+            settings = iface_to_settings(iface, state)
+        except ValueError as exc:
+            raise UntranslatableInterface(str(iface.get(k.NAME)), str(exc)) from exc
         out.append((keyfile_name(settings["connection"]["id"]), keyfile_text(settings)))
     return out

@@ -388,6 +388,10 @@ def _type_message(parts: list[PathPart], value: Any, expected: Any) -> tuple[str
             hint = f"write {text} without quotes"
         elif "boolean" in wanted and text.lower() in _BOOL_WORDS:
             hint = "write true or false without quotes"
+        elif "boolean" in wanted:
+            hint = "write true or false"
+        elif "integer" in wanted or "number" in wanted:
+            hint = "write a number without quotes"
     if not hint and "array" in wanted:
         hint = "write a list: one '- item' line per entry"
         if parts == ["interfaces"]:
