@@ -23,6 +23,7 @@ mounts (they die with the mount namespace) and temp dirs.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import ctypes
 import os
@@ -32,10 +33,11 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from engine.errors import NoBackend
 
@@ -119,6 +121,17 @@ def _die_with_parent() -> None:
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
+def _run_sync(coro: Coroutine[Any, Any, None]) -> None:
+    """Run ``coro`` to completion, also when called from inside a running event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coro)
+        return
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coro).result()
+
+
 def _which(exe: str) -> str:
     found = shutil.which(exe, path=_search_path())
     if not found:
@@ -172,9 +185,9 @@ class Sandbox:
             self._start_processes()
             from nmtui_state.sandbox_demo import build_demo, wait_nm
 
-            asyncio.run(wait_nm(self.bus_address, timeout))
+            _run_sync(wait_nm(self.bus_address, timeout))
             if self.demo:
-                asyncio.run(build_demo(self.bus_address, self.name, timeout))
+                _run_sync(build_demo(self.bus_address, self.name, timeout))
         except BaseException:
             self.stop()
             raise

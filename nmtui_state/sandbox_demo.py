@@ -93,6 +93,24 @@ def _connection(name: str, kind: str, **extra: Variant) -> dict[str, Variant]:
     }
 
 
+# Fixed, locally administered MACs: the demo (and every snapshot of it) looks the same each run.
+DEMO_MACS = {
+    "br0": "02:00:00:00:00:10",
+    "eth1": "02:00:00:00:00:01",
+    "eth2": "02:00:00:00:00:02",
+    "eth3": "02:00:00:00:00:03",
+}
+PEER_MACS = {
+    "eth1p": "02:00:00:00:01:01",
+    "eth2p": "02:00:00:00:01:02",
+    "eth3p": "02:00:00:00:01:03",
+}
+
+
+def _mac(name: str) -> dict[str, Variant]:
+    return {"assigned-mac-address": Variant("s", DEMO_MACS[name])}
+
+
 def demo_profiles() -> list[Settings]:
     """NM settings of the demo host: br0 (eth2, eth3 as ports) and eth1, with v4+v6."""
     port = {"master": Variant("s", "br0"), "slave-type": Variant("s", "bridge")}
@@ -102,12 +120,14 @@ def demo_profiles() -> list[Settings]:
         {
             "connection": _connection("br0", "bridge"),
             "bridge": {"stp": Variant("b", False)},
+            "802-3-ethernet": _mac("br0"),
             "ipv4": _ip4([("198.51.100.1", 24)]),
             "ipv6": _ip6([("2001:db8:2::1", 64)]),
         },
         {
             "connection": _connection("eth1", "veth"),
             "veth": {"peer": Variant("s", "eth1p")},
+            "802-3-ethernet": _mac("eth1"),
             "ipv4": _ip4([("192.0.2.10", 24)], dns=True, routes=True),
             "ipv6": _ip6([("2001:db8:1::10", 64)], dns=True),
         },
@@ -115,6 +135,7 @@ def demo_profiles() -> list[Settings]:
             {
                 "connection": _connection(name, "veth", **port),
                 "veth": {"peer": Variant("s", f"{name}p")},
+                "802-3-ethernet": _mac(name),
                 "ipv4": no_ip4,
                 "ipv6": no_ip6,
             }
@@ -142,7 +163,7 @@ def _peers_up(netns: str, peers: list[str]) -> list[str]:
         for peer in peers:
             idx = ns.link_lookup(ifname=peer)
             if idx:
-                ns.link("set", index=idx[0], state="up")
+                ns.link("set", index=idx[0], address=PEER_MACS[peer], state="up")
             else:
                 left.append(peer)
     return left
