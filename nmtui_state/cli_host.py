@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -14,6 +15,8 @@ from typing import Any
 from engine import secrets, yamlio
 from engine.errors import InvalidInput
 from nmtui_state.cli_io import check, fail_on_errors, read_state
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 def add_parsers(sub: Any) -> None:
@@ -85,7 +88,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> int:
-    from engine.apply import apply_async
+    from engine.apply import ApplyResult, apply_async
     from engine.diff import summary
 
     quiet = getattr(args, "quiet", False)
@@ -94,17 +97,49 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
         if not quiet:
             print(f"  {line}", file=sys.stderr)
 
-    result = asyncio.run(
-        apply_async(
-            state,
-            verify_result=not getattr(args, "no_verify", False),
-            commit=not args.no_commit,
-            timeout=args.timeout,
-            memory_only=getattr(args, "memory_only", False),
-            progress=progress,
-            source=source,
+    caught: list[int] = []
+
+    async def run() -> ApplyResult:
+        # SIGTERM/SIGHUP (a killed job, a dropped SSH session) cancel the apply like
+        # Ctrl-C does, so the checkpoint is rolled back now rather than at its timeout.
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        assert task is not None
+
+        def stop(signum: int) -> None:
+            caught.append(signum)
+            task.cancel()
+
+        saved = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+        for signum in STOP_SIGNALS:
+            loop.add_signal_handler(signum, stop, signum)
+        try:
+            return await apply_async(
+                state,
+                verify_result=not getattr(args, "no_verify", False),
+                commit=not args.no_commit,
+                timeout=args.timeout,
+                memory_only=getattr(args, "memory_only", False),
+                progress=progress,
+                source=source,
+            )
+        finally:
+            for signum, handler in saved.items():
+                loop.remove_signal_handler(signum)
+                signal.signal(signum, handler)
+
+    try:
+        result = asyncio.run(run())
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        signum = caught[0] if caught else signal.SIGINT
+        print(
+            f"nmtui-state: interrupted ({signal.Signals(signum).name}); "
+            "any change made was rolled back",
+            file=sys.stderr,
         )
-    )
+        raise SystemExit(128 + signum) from None
+    for warning in result.prepared.warnings:
+        print(f"nmtui-state: warning: {warning}", file=sys.stderr)
     changes = result.prepared.changes
     if not quiet:
         lines = summary(changes, show_secrets=getattr(args, "show_secrets", False))

@@ -168,10 +168,14 @@ class IfaceForm(Widget):
     DEFAULT_CSS = """
     IfaceForm { height: 1fr; }
     IfaceForm VerticalScroll { height: 1fr; }
-    IfaceForm .row { height: auto; }
-    IfaceForm .row Label { width: 16; padding: 1 1 0 0; }
-    IfaceForm .row Input, IfaceForm .row Select { width: 1fr; }
-    IfaceForm #field-help { height: 3; color: $text-muted; border-top: solid $primary; }
+    IfaceForm .row { height: 1; margin-bottom: 1; }
+    IfaceForm .row Label { width: 16; padding: 0 1 0 0; }
+    IfaceForm .row Input { width: 1fr; height: 1; border: none; padding: 0 1; }
+    IfaceForm .row Switch { height: 1; border: none; padding: 0; }
+    IfaceForm .row Select { width: 1fr; height: 1; }
+    IfaceForm .row SelectCurrent { height: 1; border: none; padding: 0 1; }
+    IfaceForm #field-help { height: auto; max-height: 3; color: $text-muted;
+                            border-top: solid $primary; }
     IfaceForm #form-title { text-style: bold; padding: 0 1; }
     """
 

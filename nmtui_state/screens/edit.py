@@ -67,9 +67,7 @@ class EditScreen(Screen[None]):
                     )
                 yield Static("", id="teach")
             with Vertical(id="edit-right"):
-                yield Static(
-                    "[b]Draft[/] (nmstate YAML; the same draft as the form)", id="yaml-title"
-                )
+                yield Static("[b]Draft[/] nmstate YAML (same draft as the form)", id="yaml-title")
                 yield YamlEditor(self._yaml(), id="yaml")
         yield ProblemList(id="problems")
         yield Footer()

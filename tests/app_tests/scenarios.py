@@ -1,0 +1,76 @@
+"""The main screens in a known state, for snapshot tests and for screenshots/ (one source).
+
+Each scenario is a ``run_before`` coroutine for pytest-textual-snapshot's
+``snap_compare`` and for ``scripts/screenshots.py``. They run the real app
+against a sandbox demo host, whose MACs and addresses are fixed, so the
+pictures are the same on every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from textual.pilot import Pilot
+
+from nmtui_state.app import NmtuiStateApp
+from nmtui_state.screens.countdown import CountdownScreen, boottime_ms
+from nmtui_state.screens.review import ReviewScreen
+from tests.app_tests.harness import edit_br0_address, ready, select, wait_for
+
+Scenario = Callable[[Pilot[object]], Awaitable[None]]
+
+
+def _app(pilot: Pilot[object]) -> NmtuiStateApp:
+    app = pilot.app
+    assert isinstance(app, NmtuiStateApp)
+    return app
+
+
+async def main_screen(pilot: Pilot[object]) -> None:
+    """The live tree with br0 selected and its details."""
+    app = _app(pilot)
+    await ready(pilot, app)
+    await select(pilot, app, "br0")
+    await pilot.pause(0.2)
+
+
+async def edit_screen(pilot: Pilot[object]) -> None:
+    """br0's form with a new address typed, the draft's YAML beside it."""
+    app = _app(pilot)
+    await edit_br0_address(pilot, app, "198.51.100.9/24")
+    app.set_focus(None)
+    await pilot.pause(0.5)
+
+
+async def review_screen(pilot: Pilot[object]) -> None:
+    """The review of that edit: one property changes, NM modifies and reapplies br0."""
+    app = _app(pilot)
+    await edit_br0_address(pilot, app, "198.51.100.9/24")
+    await pilot.press("ctrl+r")
+    await wait_for(
+        pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.prepared is not None
+    )
+    app.set_focus(None)
+    await pilot.pause(0.2)
+
+
+async def countdown_screen(pilot: Pilot[object]) -> None:
+    """The confirmation modal over the main screen, held at 60 s for a stable picture."""
+    app = _app(pilot)
+    await main_screen(pilot)
+    await app.push_screen(
+        CountdownScreen(
+            lambda: boottime_ms() + 60_000,
+            60,
+            "1 change(s) applied inside checkpoint /org/freedesktop/NetworkManager/Checkpoint/1.",
+        )
+    )
+    await pilot.pause(0.3)
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "main": main_screen,
+    "edit": edit_screen,
+    "review": review_screen,
+    "countdown": countdown_screen,
+}

@@ -1,0 +1,20 @@
+"""SVG snapshots of the main screens at 80x24 and 120x40, against the sandbox's demo host."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from nmtui_state.sandbox import Sandbox
+from tests.app_tests.harness import make_app
+from tests.app_tests.scenarios import SCENARIOS
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("screen", list(SCENARIOS))
+def test_screen_snapshot(
+    module_demo_sandbox: Sandbox, snap_compare: Any, screen: str, size: tuple[int, int]
+) -> None:
+    app = make_app(module_demo_sandbox, watch_host=False)
+    assert snap_compare(app, terminal_size=size, run_before=SCENARIOS[screen])
