@@ -76,7 +76,11 @@ StateLoader.add_implicit_resolver("tag:yaml.org,2002:int", _INT_RE, list("-+0123
 StateLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_RE, list("-+0123456789."))
 
 
-class StateDumper(yaml.SafeDumper):
+# libyaml's emitter when PyYAML has it: ~5x faster on a 600-interface state.
+_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class StateDumper(_BaseDumper):  # type: ignore[valid-type, misc]
     """SafeDumper that never writes anchors: a state is a tree, and aliases confuse readers."""
 
     def ignore_aliases(self, data: Any) -> bool:

@@ -52,11 +52,18 @@ def unwrap(value: Any) -> Any:
     return value
 
 
+# dbus-daemon refuses more than 128 pending replies per connection (max_replies_per_connection,
+# also Debian's system.conf), and dbus-fast closes the bus when its socket buffer fills: keep
+# concurrent calls well below both.
+MAX_IN_FLIGHT = 64
+
+
 class NMClient:
     """One connection to the (system) bus NetworkManager is on."""
 
     def __init__(self, bus: MessageBus) -> None:
         self.bus = bus
+        self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
 
     @classmethod
     async def connect(cls, bus_address: str | None = None) -> NMClient:
@@ -89,16 +96,16 @@ class NMClient:
         destination: str = NM_BUS,
     ) -> list[Any]:
         """Call a method and return its (unwrapped) reply body; D-Bus errors raise DBusError."""
-        reply = await self.bus.call(
-            Message(
-                destination=destination,
-                path=path,
-                interface=interface,
-                member=member,
-                signature=signature,
-                body=body or [],
-            )
+        message = Message(
+            destination=destination,
+            path=path,
+            interface=interface,
+            member=member,
+            signature=signature,
+            body=body or [],
         )
+        async with self._slots:
+            reply = await self.bus.call(message)
         if reply is None:
             return []
         if reply.message_type == MessageType.ERROR:

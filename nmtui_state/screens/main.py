@@ -7,6 +7,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from engine import keys as k
@@ -15,6 +16,9 @@ from engine.show import LiveState
 from nmtui_state.actions import bindings
 from widgets.iface_details import IfaceDetails
 from widgets.state_tree import NodeRef, StateTree
+
+
+DETAILS_DELAY_S = 0.08
 
 
 class MainScreen(Screen[None]):
@@ -33,6 +37,8 @@ class MainScreen(Screen[None]):
                 yield IfaceDetails("Reading the host…", id="details")
         yield Static("", id="status")
         yield Footer()
+
+    _details_timer: Timer | None = None
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
@@ -81,7 +87,12 @@ class MainScreen(Screen[None]):
         self.query_one(IfaceDetails).show(live.state, ref.kind, ref.name)
 
     def on_state_tree_iface_highlighted(self, event: StateTree.IfaceHighlighted) -> None:
-        self._show(event.ref)
+        # The details pane re-lays out the screen; while the cursor is moving (a held arrow
+        # key), only the tree repaints, and the details follow once it rests.
+        if self._details_timer is not None:
+            self._details_timer.stop()
+        ref = event.ref
+        self._details_timer = self.set_timer(DETAILS_DELAY_S, lambda: self._show(ref))
 
     def _selected_iface(self) -> str | None:
         ref = self.state_tree.selected_ref
