@@ -6,12 +6,14 @@ import argparse
 import asyncio
 import contextlib
 import signal
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, TextArea
 
@@ -110,6 +112,29 @@ class NmtuiStateApp(App[int]):
         self.refresh_live()
 
     # -- draft actions (called by screens) ----------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Our actions in the command palette (Ctrl+P), next to Textual's own."""
+        yield from super().get_system_commands(screen)
+        main = self._main_screen()
+        if main is not None and not self.session.readonly:
+            yield SystemCommand(
+                "Edit interface", "Edit the selected interface (e)", main.action_edit
+            )
+            yield SystemCommand(
+                "Add interface", "Create a new interface (a)", main.action_add_iface
+            )
+            yield SystemCommand("Review draft", "Diff, problems and plan (v)", self.action_review)
+        yield SystemCommand(
+            "Save draft", "Write the draft as nmstate YAML (Ctrl+S)", self.action_save
+        )
+        yield SystemCommand("Refresh", "Re-read the host now (r)", self.refresh_live)
+        yield SystemCommand("Keys", "Show every key binding (?)", self.action_help)
+
+    def _main_screen(self) -> Any:
+        from nmtui_state.screens.main import MainScreen
+
+        return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
 
     def action_help(self) -> None:
         from nmtui_state.screens.help import HelpScreen

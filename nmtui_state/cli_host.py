@@ -138,8 +138,8 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
             file=sys.stderr,
         )
         raise SystemExit(128 + signum) from None
-    for warning in result.prepared.warnings:
-        print(f"nmtui-state: warning: {warning}", file=sys.stderr)
+    for note in result.notes:
+        print(f"nmtui-state: warning: {note}", file=sys.stderr)
     changes = result.prepared.changes
     if not quiet:
         lines = summary(changes, show_secrets=getattr(args, "show_secrets", False))
@@ -177,8 +177,10 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
 
 
 def _ask(prompt: str) -> bool:
+    """Yes/no on stderr (stdout carries only results); no answer (EOF) is no."""
+    print(prompt, end="", file=sys.stderr, flush=True)
     try:
-        answer = input(prompt)
+        answer = input()
     except EOFError:
         return False
     return answer.strip().lower() in ("", "y", "yes")

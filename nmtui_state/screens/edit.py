@@ -92,7 +92,7 @@ class EditScreen(Screen[None]):
     def _sync_yaml(self) -> None:
         self.query_one(YamlEditor).set_text_quietly(self._yaml())
 
-    def _rebuild_form(self) -> None:
+    async def _rebuild_form(self) -> None:
         if self.iface_name is None:
             return
         iface = self.draft.iface(self.iface_name)
@@ -100,11 +100,13 @@ class EditScreen(Screen[None]):
         if isinstance(old, IfaceForm) and iface == old.iface:
             return
         left = self.query_one("#edit-left")
-        old.remove()
+        await old.remove()
         if iface is not None:
-            left.mount(IfaceForm(iface, id="form"), before=0)
+            await left.mount(IfaceForm(iface, id="form"), before=0)
         else:
-            left.mount(Static(f"{self.iface_name} is no longer in the draft", id="form"), before=0)
+            await left.mount(
+                Static(f"{self.iface_name} is no longer in the draft", id="form"), before=0
+            )
 
     def on_iface_form_changed(self, event: IfaceForm.Changed) -> None:
         before = self.draft.iface(event.iface[k.NAME])
@@ -123,14 +125,14 @@ class EditScreen(Screen[None]):
         text = yamlio.dumps({k.INTERFACES: [changed]})
         self.query_one("#teach", Static).update(f"[b]This edit in YAML:[/]\n{text.rstrip()}")
 
-    def on_yaml_editor_parsed(self, event: YamlEditor.Parsed) -> None:
+    async def on_yaml_editor_parsed(self, event: YamlEditor.Parsed) -> None:
         if event.state is None:
             problem = event.problem or Problem("", "the YAML does not parse")
             self.problems = [problem]
             self.query_one(ProblemList).set_problems(self.problems)
             return
         self.draft.replace(event.state)
-        self._rebuild_form()
+        await self._rebuild_form()
         self._validate()
 
     def on_problem_list_jump_to(self, event: ProblemList.JumpTo) -> None:
@@ -145,18 +147,18 @@ class EditScreen(Screen[None]):
         if event.problem.line:
             self.query_one(YamlEditor).goto_line(event.problem.line)
 
-    def _after_history(self) -> None:
+    async def _after_history(self) -> None:
         self._sync_yaml()
-        self._rebuild_form()
+        await self._rebuild_form()
         self._validate()
 
-    def action_undo(self) -> None:
+    async def action_undo(self) -> None:
         if self.draft.undo():
-            self._after_history()
+            await self._after_history()
 
-    def action_redo(self) -> None:
+    async def action_redo(self) -> None:
         if self.draft.redo():
-            self._after_history()
+            await self._after_history()
 
     def action_toggle_teach(self) -> None:
         teaching = not self.app_teaching

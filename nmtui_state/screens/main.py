@@ -17,7 +17,6 @@ from nmtui_state.actions import bindings
 from widgets.iface_details import IfaceDetails
 from widgets.state_tree import NodeRef, StateTree
 
-
 DETAILS_DELAY_S = 0.08
 
 
@@ -146,6 +145,9 @@ class MainScreen(Screen[None]):
 
     def action_review(self) -> None:
         self.app.action_review()  # type: ignore[attr-defined]
+
+    def action_save(self) -> None:
+        self.app.action_save()  # type: ignore[attr-defined]
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)

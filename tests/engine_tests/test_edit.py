@@ -1,0 +1,77 @@
+"""The draft: starts interfaces from their current config, one undo step per change."""
+
+from __future__ import annotations
+
+from engine.edit import Draft, config_of
+
+CURRENT = {
+    "interfaces": [
+        {
+            "name": "br0",
+            "type": "linux-bridge",
+            "state": "up",
+            "mac-address": "02:00:00:00:00:10",
+            "mtu": 1500,
+            "ipv4": {"enabled": True, "address": [{"ip": "192.0.2.1", "prefix-length": 24}]},
+        },
+        {"name": "eth1", "type": "veth", "state": "up", "veth": {"peer": "eth1p"}},
+    ]
+}
+
+
+def test_iface_starts_from_current_config_without_runtime_values() -> None:
+    draft = Draft(current=CURRENT)
+    br0 = draft.iface("br0")
+    assert br0 is not None and br0["mtu"] == 1500
+    assert "mac-address" not in br0
+    assert draft.iface("nope") is None
+    assert config_of(CURRENT["interfaces"][0])["ipv4"]["address"][0]["ip"] == "192.0.2.1"
+
+
+def test_set_iface_undo_redo_and_dirty() -> None:
+    draft = Draft(current=CURRENT)
+    assert draft.empty and not draft.dirty
+    br0 = draft.iface("br0")
+    assert br0 is not None
+    br0["mtu"] = 9000
+    draft.set_iface(br0)
+    assert draft.desired["interfaces"][0]["mtu"] == 9000 and draft.dirty
+    br0["mtu"] = 9100
+    draft.set_iface(br0)
+    assert draft.iface("br0")["mtu"] == 9100  # type: ignore[index]
+    assert draft.undo() and draft.iface("br0")["mtu"] == 9000  # type: ignore[index]
+    assert draft.undo() and draft.empty
+    assert not draft.undo()
+    assert draft.redo() and draft.iface("br0")["mtu"] == 9000  # type: ignore[index]
+    draft.mark_saved()
+    assert not draft.dirty
+
+
+def test_unchanged_edit_is_not_an_undo_step() -> None:
+    draft = Draft(current=CURRENT)
+    br0 = draft.iface("br0")
+    assert br0 is not None
+    draft.set_iface(br0)
+    draft.set_iface(br0)
+    assert draft.undo() and not draft.can_undo()
+
+
+def test_set_state_absent_and_down() -> None:
+    draft = Draft(current=CURRENT)
+    draft.set_state("eth1", "absent")
+    assert draft.desired["interfaces"] == [{"name": "eth1", "type": "veth", "state": "absent"}]
+    draft.set_state("br0", "down")
+    assert draft.iface("br0")["state"] == "down"  # type: ignore[index]
+    draft.drop_iface("br0")
+    assert [i["name"] for i in draft.desired["interfaces"]] == ["eth1"]
+
+
+def test_replace_from_yaml_is_undoable_and_rebase_keeps_edits() -> None:
+    draft = Draft(current=CURRENT, desired={"interfaces": [{"name": "br0", "mtu": 1400}]})
+    assert not draft.dirty
+    draft.replace({"interfaces": [{"name": "br0", "mtu": 1300}]})
+    assert draft.dirty
+    draft.rebase({"interfaces": []})
+    assert draft.current == {"interfaces": []}
+    assert draft.desired["interfaces"][0]["mtu"] == 1300
+    assert draft.undo() and draft.desired["interfaces"][0]["mtu"] == 1400
