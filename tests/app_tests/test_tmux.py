@@ -36,7 +36,13 @@ def _wait_screen(session: str, cond: object, timeout: float = 30) -> str:
     return screen
 
 
-def test_app_in_tmux_shows_the_tree() -> None:
+@pytest.mark.parametrize(
+    "term",
+    ["TERM=xterm-256color", "TERM=linux", "TERM=xterm NO_COLOR=1"],
+    ids=["256-colour", "16-colour-console", "no-colour"],
+)
+def test_app_in_tmux_shows_the_tree(term: str) -> None:
+    """The tree reads the same in colour, on a 16-colour console and without colour."""
     require_nm()
     if not shutil.which("tmux"):
         if IN_CI:
