@@ -10,20 +10,23 @@ one readable line per problem.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from dbus_fast.errors import DBusError
 
 from engine import checkpoint as cp_api
 from engine import keys as k
-from engine.backend.kernel_probe import missing_kinds
+from engine.backend.kernel_probe import VLAN_FILTERING, missing_kinds
 from engine.backend.nm_dbus import DEVICE_IFACE, NMClient
-from engine.backend.nm_exec import Executor, StepFailed
+from engine.backend.nm_exec import Executor, save_hostname
 from engine.backend.nm_read import read_profiles
 from engine.backend.nm_types import KERNEL_KIND
 from engine.checkpoint import Checkpoint
 from engine.diff import Change, diff
-from engine.errors import ApplyFailed, InvalidInput, NoBackend
+from engine.errors import ApplyFailed, InvalidInput, NmtuiError, NoBackend, Problem
 from engine.merge import merge
 from engine.normalize import normalize
 from engine.plan import Device, Plan, Profile, make_plan
@@ -31,9 +34,11 @@ from engine.show import LiveState, read_live
 from engine.validate import validate
 from engine.verify import Mismatch, verify
 
-VERIFY_SECONDS = 5.0
+VERIFY_SECONDS = 3.0
+STABLE_SECONDS = 1.0
 SETTLE_SECONDS = 5.0
-TRANSITIONAL = range(40, 100)  # NMDeviceState PREPARE .. SECONDARIES, DEACTIVATING=110 too
+# NMDeviceState PREPARE (40) .. SECONDARIES (90), and DEACTIVATING (110).
+TRANSITIONAL = frozenset((*range(40, 100), 110))
 
 
 @dataclass
@@ -50,8 +55,11 @@ class Prepared:
 
 @dataclass
 class ApplyResult:
+    """What an apply did (the prepared plan) and, when not committed, what is still pending."""
+
     prepared: Prepared
     checkpoint: Checkpoint | None = None  # set when commit=False: commit() or rollback() it
+    notes: list[str] = field(default_factory=list)  # caveats of the pending checkpoint
 
 
 def _devices(live: LiveState) -> dict[str, Device]:
@@ -96,50 +104,114 @@ async def prepare(
     merged = merge(desired, current)
     changes = diff(current, merged)
     profiles = _profiles(await read_profiles(client))
-    plan = make_plan(desired, current, merged, profiles, _devices(live))
+    try:
+        plan = make_plan(desired, current, merged, profiles, _devices(live))
+    except ValueError as exc:  # an interface the NM translation cannot express
+        raise InvalidInput([Problem("", str(exc), source=source)]) from exc
     warnings = [p.format() for p in problems if not p.is_error]
     return Prepared(desired, current, merged, changes, plan, warnings)
 
 
-async def _settle(client: NMClient) -> None:
-    """After a rollback, wait (bounded) until no device is mid-transition."""
+async def _settle(client: NMClient, existed: set[str] | None = None) -> None:
+    """After a rollback, wait (bounded) until no device is mid-transition.
+
+    With ``existed`` (the interfaces before the apply), also until every link
+    the apply created is gone again. NM deletes them asynchronously after the
+    rollback returns; and when a new profile was failing, an autoconnect retry
+    already under way can re-create its link just after the rollback deleted
+    the profile, leaving an orphan no profile owns. Those are deleted here.
+    """
     from engine.backend.nm_dbus import NM_IFACE, NM_PATH
+
+    async def device(path: str) -> tuple[str, int, str]:
+        try:
+            props = await client.get_all(path, DEVICE_IFACE)
+        except DBusError:
+            return path, 0, ""  # removed while we asked: not in transition any more
+        return path, int(props.get("State", 0)), str(props.get("Interface", ""))
 
     loop = asyncio.get_running_loop()
     deadline = loop.time() + SETTLE_SECONDS
+    deleted: set[str] = set()
     while loop.time() < deadline:
         paths = await client.get(NM_PATH, NM_IFACE, "Devices")
-        states = await asyncio.gather(*(client.get(p, DEVICE_IFACE, "State") for p in paths))
-        if not any(int(s) in TRANSITIONAL for s in states):
+        devices = await asyncio.gather(*(device(p) for p in paths))
+        busy = any(state in TRANSITIONAL for _, state, _ in devices)
+        new = [p for p, _, n in devices if existed is not None and n and n not in existed]
+        if not busy and not new:
             return
+        if not busy:
+            for path in set(new) - deleted:
+                deleted.add(path)
+                with contextlib.suppress(DBusError):  # not a software link, or gone already
+                    await client.call(path, DEVICE_IFACE, "Delete")
         await asyncio.sleep(0.05)
 
 
 async def _verify_loop(
     prepared: Prepared, bus_address: str | None, netns: str | None
 ) -> list[Mismatch]:
-    """Re-read and compare until it matches or the deadline passes; the last mismatches."""
+    """Re-read and compare until it matches or gives up; the last mismatches.
+
+    NM reports ACTIVATED a moment before every address and route is in the
+    kernel, so a mismatch is re-checked. It gives up at the deadline, or
+    earlier once the host has shown the same mismatches for STABLE_SECONDS
+    (nothing is converging: an MTU the kernel refused stays refused).
+    """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + VERIFY_SECONDS
+    last: list[Mismatch] = []
+    since = loop.time()
     while True:
         live = await read_live(bus_address, netns)
         mismatches = verify(prepared.desired, prepared.merged, normalize(live.state))
-        if not mismatches or loop.time() > deadline:
+        now = loop.time()
+        if mismatches != last:
+            last, since = mismatches, now
+        if not mismatches or now > deadline or now - since > STABLE_SECONDS:
             return mismatches
         await asyncio.sleep(0.1)
 
 
-def _kernel_lines(failure: StepFailed, prepared: Prepared) -> list[str]:
-    types = {i[k.NAME]: i.get(k.TYPE) for i in prepared.merged.get(k.INTERFACES, [])}
-    wanted = {
-        KERNEL_KIND[t]
-        for n, t in types.items()
-        if t in KERNEL_KIND and n in {i.get(k.NAME) for i in prepared.desired.get(k.INTERFACES, [])}
-    }
-    return [
-        f"this kernel lacks {kind} support (NetworkManager cannot create {kind} links here)"
-        for kind in sorted(missing_kinds(wanted))
-    ]
+async def _undo(client: NMClient, cp: Checkpoint, prepared: Prepared) -> None:
+    """Roll the checkpoint back, restore what it does not cover (the static hostname), settle."""
+    await cp_api.rollback(client, cp)
+    if prepared.plan.hostname is not None:
+        old = (prepared.current.get(k.HOSTNAME) or {}).get(k.CONFIG) or ""
+        with contextlib.suppress(DBusError):
+            await save_hostname(client, str(old))
+    existed = {i.get(k.NAME) for i in prepared.current.get(k.INTERFACES, [])}
+    await _settle(client, {n for n in existed if isinstance(n, str)})
+
+
+def _kernel_lines(prepared: Prepared) -> list[str]:
+    """Why NM may have failed: link kinds (or bridge VLAN filtering) this kernel cannot create.
+
+    NM only says "activation failed"; a probe in a throwaway netns tells
+    whether the kernel lacks the driver, which is the fix the user needs.
+    """
+    asked = {i.get(k.NAME) for i in prepared.desired.get(k.INTERFACES, []) if isinstance(i, dict)}
+    wanted: set[str] = set()
+    for iface in prepared.merged.get(k.INTERFACES, []):
+        if iface.get(k.NAME) not in asked or iface.get(k.STATE) in (k.ABSENT, k.DOWN):
+            continue
+        if iface.get(k.TYPE) in KERNEL_KIND:
+            wanted.add(KERNEL_KIND[iface[k.TYPE]])
+        ports = (iface.get(k.BRIDGE) or {}).get(k.PORT) or []
+        if any(isinstance(p, dict) and p.get(k.VLAN) for p in ports):
+            wanted.add(VLAN_FILTERING)
+    lines = []
+    for kind in sorted(missing_kinds(wanted)):
+        if kind == VLAN_FILTERING:
+            lines.append(
+                "this kernel lacks bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING), "
+                "which the ports' vlan settings need"
+            )
+        else:
+            lines.append(
+                f"this kernel lacks {kind} support (NetworkManager cannot create {kind} links here)"
+            )
+    return lines
 
 
 async def apply_async(
@@ -174,25 +246,46 @@ async def apply_async(
                             "verification failed:\n" + "\n".join(m.format() for m in mismatches)
                         )
         except (Exception, asyncio.CancelledError, KeyboardInterrupt) as exc:
-            await cp_api.rollback(client, cp)
-            await _settle(client)
-            if isinstance(exc, StepFailed):
-                lines = [str(exc), *_kernel_lines(exc, prepared)]
-                raise ApplyFailed("apply failed, rolled back:\n" + "\n".join(lines)) from exc
+            await _undo(client, cp, prepared)
+            if isinstance(exc, (asyncio.CancelledError, KeyboardInterrupt)):
+                raise
             if isinstance(exc, ApplyFailed):
                 raise ApplyFailed(f"{exc}\nrolled back to the previous state") from exc
-            raise
+            lines = [str(exc) or type(exc).__name__]
+            if isinstance(exc, DBusError):
+                lines = [f"NetworkManager said: {exc.text}"]
+            if not isinstance(exc, NmtuiError):
+                lines += _kernel_lines(prepared)
+            raise ApplyFailed("apply failed, rolled back:\n" + "\n".join(lines)) from exc
         if commit:
             await cp_api.commit(client, cp)
             return ApplyResult(prepared)
         await cp_api.extend(client, cp)
-        return ApplyResult(prepared, checkpoint=cp)
+        notes = []
+        if prepared.plan.hostname is not None:
+            old = (prepared.current.get(k.HOSTNAME) or {}).get(k.CONFIG) or ""
+            cp = replace(cp, hostname_before=str(old))
+            notes.append(
+                "the hostname is not part of NetworkManager's checkpoint: a rollback by "
+                "timeout or by the rollback command keeps the new one"
+            )
+        return ApplyResult(prepared, checkpoint=cp, notes=notes)
     finally:
         client.close()
 
 
-async def checkpoint_action(action: str, path: str | None, bus_address: str | None = None) -> str:
-    """``commit`` or ``rollback`` the given (or the only pending) checkpoint; returns its path."""
+async def checkpoint_action(
+    action: str, path: Checkpoint | str | None, bus_address: str | None = None
+) -> str:
+    """``commit`` or ``rollback`` the given (or the only pending) checkpoint; returns its path.
+
+    Given the :class:`Checkpoint` an apply returned (not just its path), a
+    rollback also restores the static hostname, which NM's checkpoint does
+    not cover.
+    """
+    hostname = path.hostname_before if isinstance(path, Checkpoint) else None
+    if isinstance(path, Checkpoint):
+        path = path.path
     client = await NMClient.connect(bus_address)
     try:
         if not await client.name_has_owner():
@@ -200,7 +293,11 @@ async def checkpoint_action(action: str, path: str | None, bus_address: str | No
         pending = await cp_api.list_checkpoints(client)
         if path is None:
             if not pending:
-                raise ApplyFailed("no checkpoint is pending")
+                what = "commit" if action == "commit" else "roll back"
+                raise ApplyFailed(
+                    f"no checkpoint is pending, so there is nothing to {what} "
+                    "(apply --no-commit leaves one; it may also have timed out already)"
+                )
             path = pending[-1]
         elif path.isdigit():
             path = f"/org/freedesktop/NetworkManager/Checkpoint/{path}"
@@ -208,6 +305,8 @@ async def checkpoint_action(action: str, path: str | None, bus_address: str | No
             await cp_api.commit(client, path)
         else:
             await cp_api.rollback(client, path)
+            if hostname is not None:
+                await save_hostname(client, hostname)
             await _settle(client)
         return path
     finally:

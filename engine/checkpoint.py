@@ -34,6 +34,9 @@ class Checkpoint:
 
     path: str
     timeout: int
+    #: The static hostname before the apply, when it changed it: NM's checkpoint does not
+    #: cover the hostname, so a rollback through this object restores it (None: unchanged).
+    hostname_before: str | None = None
 
 
 class CheckpointBusy(NmtuiError):

@@ -85,6 +85,25 @@ def _fix_family(merged: dict[str, Any], wanted: dict[str, Any]) -> None:
             got[k.ADDRESS] = []
 
 
+#: What loopback always carries (nmstate appends them, asked for or not; NM keeps them).
+_LOOPBACK_ADDRS = {k.IPV4: ("127.0.0.1", 8), k.IPV6: ("::1", 128)}
+
+
+def _fix_loopback(merged: dict[str, Any]) -> None:
+    """Loopback keeps 127.0.0.1/8 and ::1/128 when it is given other addresses."""
+    if merged.get(k.TYPE) != k.LOOPBACK:
+        return
+    for family, (ip, plen) in _LOOPBACK_ADDRS.items():
+        section = merged.get(family)
+        if not isinstance(section, dict):
+            continue
+        addrs = section.get(k.ADDRESS)
+        if not isinstance(addrs, list) or not addrs:
+            continue
+        if not any(isinstance(a, dict) and a.get(k.IP) == ip for a in addrs):
+            merged[family] = {**section, k.ADDRESS: [{k.IP: ip, k.PREFIX_LENGTH: plen}, *addrs]}
+
+
 def _merge_iface(cur: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
     """One desired interface onto its current entry (a new bond mode drops old options)."""
     base = cur
@@ -98,6 +117,7 @@ def _merge_iface(cur: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
         base = {**cur, k.LINK_AGGREGATION: {x: v for x, v in cur_agg.items() if x != k.OPTIONS}}
     merged: dict[str, Any] = deep_merge(base, wanted)
     _fix_family(merged, wanted)
+    _fix_loopback(merged)
     return merged
 
 

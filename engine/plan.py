@@ -127,18 +127,82 @@ def _route_ifaces(current: dict[str, Any], merged: dict[str, Any]) -> set[str]:
     return {r[k.NEXT_HOP_INTERFACE] for r in changed if r.get(k.NEXT_HOP_INTERFACE)}
 
 
-def touched(desired: dict[str, Any], current: dict[str, Any], merged: dict[str, Any]) -> set[str]:
-    """Interfaces the apply must look at: mentioned, changed by the merge, or carrying changes."""
+def _port_entries(ctrl: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """A bridge's per-port settings (``bridge.port[]``) by port name."""
+    ports = ((ctrl or {}).get(k.BRIDGE) or {}).get(k.PORT) or []
+    return {p[k.NAME]: p for p in ports if isinstance(p, dict) and k.NAME in p}
+
+
+def _changed_ports(cur: dict[str, Any], new: dict[str, Any]) -> set[str]:
+    """Ports whose settings in their controller's port list change.
+
+    Those live in the *port's* NM profile (``bridge-port``), so the port must
+    be rewritten even though its own interface entry did not change. A key
+    the new entry omits is left as it is (nothing to do).
+    """
+    out: set[str] = set()
+    for name, ctrl in new.items():
+        if ctrl.get(k.STATE) == k.ABSENT:
+            continue
+        old_entries = _port_entries(cur.get(name))
+        for port, entry in _port_entries(ctrl).items():
+            have = old_entries.get(port, {})
+            if any(have.get(key) != value for key, value in entry.items()):
+                out.add(port)
+    return out
+
+
+def dns_holders(profiles: list[Profile], devices: dict[str, Device]) -> dict[str, str]:
+    """family → the interface whose *active* profile carries DNS of that family now.
+
+    A family without servers of its own is given the other family's carrier
+    (or the search list's): servers of both families on one interface keep
+    the order the user wrote, which servers split across two cannot.
+    """
+    out: dict[str, str] = {}
+    search: str | None = None
+    for profile in profiles:
+        dev = devices.get(profile.iface)
+        if dev is None or dev.active_uuid != profile.uuid:
+            continue
+        for family in k.IP_FAMILIES:
+            ip = profile.settings.get(family) or {}
+            if (ip.get("dns-data") or ip.get("dns")) and family not in out:
+                out[family] = profile.iface
+            if ip.get("dns-search") and search is None:
+                search = profile.iface
+    fallback = out.get(k.IPV4) or out.get(k.IPV6) or search
+    if fallback is not None:
+        for family in k.IP_FAMILIES:
+            out.setdefault(family, fallback)
+    return out
+
+
+def touched(
+    desired: dict[str, Any],
+    current: dict[str, Any],
+    merged: dict[str, Any],
+    dns_now: dict[str, str] | None = None,
+) -> set[str]:
+    """Interfaces the apply must look at: mentioned, changed by the merge, or carrying changes.
+
+    ``dns_now`` (family → interface carrying DNS now) keeps DNS where it is;
+    when the DNS config changes or its carrier goes, both the old and the new
+    carrier are rewritten.
+    """
+    from engine.backend.nm_settings import dns_placement
+
     cur, new = _ifaces(current), _ifaces(merged)
     names = set(_ifaces(desired))
     names |= {n for n, i in new.items() if cur.get(n) != i}
     names |= _route_ifaces(current, merged)
+    names |= _changed_ports(cur, new)
     dns_old = (current.get(k.DNS_RESOLVER) or {}).get(k.CONFIG)
     dns_new = (merged.get(k.DNS_RESOLVER) or {}).get(k.CONFIG)
-    if dns_old != dns_new:
-        from engine.backend.nm_settings import dns_placement
-
-        names |= set(dns_placement(merged).values()) | set(dns_placement(current).values())
+    now = dns_now if dns_now is not None else dns_placement(current)
+    target = dns_placement(merged, now)
+    if dns_old != dns_new or target != now:
+        names |= set(target.values()) | set(now.values())
     return names & set(new)
 
 
@@ -154,13 +218,75 @@ def _differs(existing: dict[str, dict[str, Any]], wanted: dict[str, dict[str, An
     return bool(old_con.get("master") != new_con.get("master"))
 
 
-def _settings(iface: dict[str, Any], merged: dict[str, Any], old: Profile | None) -> dict[str, Any]:
-    settings = iface_to_settings(iface, merged, existing_uuid=old.uuid if old else None)
+def _pinned(old: Profile | None, key: str) -> bool:
+    """Whether the existing profile sets the MTU / MAC itself (then it stays pinned)."""
+    if old is None:
+        return False
+    for section in ("802-3-ethernet", "loopback"):
+        props = old.settings.get(section) or {}
+        if key == k.MTU and props.get("mtu"):
+            return True
+        if key == k.MAC_ADDRESS and (
+            props.get("cloned-mac-address") or props.get("assigned-mac-address")
+        ):
+            return True
+    return False
+
+
+def _same(key: str, asked: Any, live: Any) -> bool:
+    if key == k.MAC_ADDRESS:
+        return str(asked).lower() == str(live).lower()
+    return bool(asked == live)
+
+
+def _settings(
+    iface: dict[str, Any],
+    merged: dict[str, Any],
+    old: Profile | None,
+    asked: dict[str, Any],
+    live: dict[str, Any],
+    dns_now: dict[str, str],
+) -> dict[str, Any]:
+    """The profile for ``iface``: what the merged state says, minus what only the kernel said.
+
+    The merged state carries the live MTU and MAC of every interface; writing
+    them into a profile nobody asked to pin them in would pin a veth's random
+    MAC forever and turn a cheap reapply into a full re-activation (NM cannot
+    reapply a cloned-mac change), which cycles every port of a bridge. A
+    value asked for that the host already has (``show`` output applied back,
+    as ``edit`` does) is not a request to pin it either.
+    """
+
+    def keep(key: str) -> bool:
+        if key not in (k.MTU, k.MAC_ADDRESS) or _pinned(old, key):
+            return True
+        return key in asked and not (key in live and _same(key, asked[key], live[key]))
+
+    iface = {key: value for key, value in iface.items() if keep(key)}
+    settings = iface_to_settings(
+        iface, merged, existing_uuid=old.uuid if old else None, dns_prefer=dns_now
+    )
     if old is not None and not iface.get(k.PROFILE_NAME):
         settings["connection"]["id"] = old.settings.get("connection", {}).get(
             "id", settings["connection"]["id"]
         )
     return settings
+
+
+def _from_profile(old: Profile, asked: dict[str, Any]) -> dict[str, Any]:
+    """``asked`` merged onto what an inactive profile (no device, so no live view) says.
+
+    Without this, ``{name: br1, state: up}`` for a bridge that is down would
+    rewrite its profile from those three keys and lose the rest.
+    """
+    from engine.backend.nm_settings import settings_to_iface
+    from engine.merge import merge
+
+    base = settings_to_iface(old.settings)
+    base.pop(k.STATE, None)
+    merged = merge({k.INTERFACES: [asked]}, {k.INTERFACES: [base]})
+    found: dict[str, Any] = _ifaces(merged).get(asked[k.NAME], asked)
+    return found
 
 
 def make_plan(
@@ -171,15 +297,22 @@ def make_plan(
     devices: dict[str, Device],
 ) -> Plan:
     """Ordered steps turning ``current`` into ``merged`` (``desired`` says what was asked)."""
-    new = _ifaces(merged)
+    new, cur, asked = _ifaces(merged), _ifaces(current), _ifaces(desired)
     depths = depth(merged)
     by_iface: dict[str, list[Profile]] = {}
     for profile in profiles:
         by_iface.setdefault(profile.iface, []).append(profile)
-    names = sorted(touched(desired, current, merged), key=lambda n: (depths.get(n, 0), n))
+    dns_now = dns_holders(profiles, devices)
+    names = sorted(touched(desired, current, merged, dns_now), key=lambda n: (depths.get(n, 0), n))
     removals: list[Step] = []
     writes: list[Step] = []
     activations: list[Step] = []
+    # Asked absent but not on the host: its profiles (a down interface's) still go.
+    for name, want in asked.items():
+        if want.get(k.STATE) == k.ABSENT and name not in new:
+            removals += [
+                Step("delete-profile", name, profile=p.path) for p in by_iface.get(name, [])
+            ]
     for name in names:
         iface = new[name]
         state = iface.get(k.STATE, k.UP)
@@ -194,7 +327,9 @@ def make_plan(
                 removals.append(Step("delete-device", name, device=dev.path))
             continue
         old = active or (mine[0] if mine else None)
-        settings = _settings(iface, merged, old)
+        if name not in cur and old is not None and name in asked:
+            iface = _from_profile(old, asked[name])
+        settings = _settings(iface, merged, old, asked.get(name, {}), cur.get(name, {}), dns_now)
         if old is None:
             writes.append(Step("add", name, settings=settings, why="new profile"))
         elif _differs(old.settings, settings):
@@ -216,7 +351,10 @@ def make_plan(
                     device=dev.path if dev else None,
                 )
             )
-    removals.sort(key=lambda s: -depths.get(s.iface, 0))
+    # An absent interface is a bare marker in the merged state: its place in the tree
+    # (port of, stacked on) is only known from the current state.
+    was = depth(current)
+    removals.sort(key=lambda s: -max(depths.get(s.iface, 0), was.get(s.iface, 0)))
     plan = Plan(steps=removals + writes + activations)
     want_host = (merged.get(k.HOSTNAME) or {}).get(k.CONFIG)
     have_host = (current.get(k.HOSTNAME) or {}).get(k.CONFIG)

@@ -128,8 +128,22 @@ def _verify_iface(
     if live.get(k.STATE) != k.UP:
         out.append(Mismatch(f"{name}.state", "up", live.get(k.STATE)))
         return
-    body = {key: v for key, v in want.items() if key not in (k.NAME, k.TYPE, k.STATE)}
+    body = _asked(
+        merged, {key: v for key, v in want.items() if key not in (k.NAME, k.TYPE, k.STATE)}
+    )
     _compare(name, body, live, out)
+
+
+def _asked(merged: Any, want: Any) -> Any:
+    """The merged values at the places ``want`` mentions.
+
+    The merged value is what the host should have (``ipv4: {enabled: false}``
+    drops the addresses, loopback keeps 127.0.0.1, IPs and MACs are in
+    canonical form); where the merge dropped a key there is nothing to check.
+    """
+    if not isinstance(want, dict) or not isinstance(merged, dict):
+        return merged
+    return {key: _asked(merged[key], value) for key, value in want.items() if key in merged}
 
 
 def _route_matches(route: dict[str, Any], pattern: dict[str, Any]) -> bool:

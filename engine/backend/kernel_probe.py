@@ -22,7 +22,10 @@ PROBES: dict[str, str] = {
     "vxlan": "ip link add pb0 type vxlan id 1 dstport 4789",
     "veth": "ip link add pb0 type veth peer name pb1",
     "vrf": "ip link add pb0 type vrf table 10",
+    # Not a link kind: a bridge option that needs CONFIG_BRIDGE_VLAN_FILTERING.
+    "bridge-vlan-filtering": "ip link add pb0 type bridge vlan_filtering 1",
 }
+VLAN_FILTERING = "bridge-vlan-filtering"
 
 
 @cache

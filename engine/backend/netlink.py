@@ -106,7 +106,10 @@ def _type_section(iface: dict[str, Any], link: Any, names: dict[int, str]) -> No
     """Fill the per-type section (veth peer, vxlan, mac-vlan ...) from IFLA_INFO_DATA."""
     kind = _kind(link)
     data = _info_data(link)
-    base = names.get(link.get("link") or 0)
+    # With IFLA_LINK_NETNSID the link index is in another namespace (a container's end of
+    # a veth): looking it up here would name an unrelated local interface.
+    other_ns = link.get("IFLA_LINK_NETNSID") is not None
+    base = None if other_ns else names.get(link.get("link") or 0)
     if kind == "veth" and base:
         iface[k.VETH] = {k.PEER: base}
     elif kind == "bridge" and data is not None:

@@ -35,16 +35,32 @@ from engine.plan import Plan, Step
 TO_DISK = 0x1
 IN_MEMORY = 0x2
 
-# NMActiveConnectionStateReason values worth a word (libnm's enum).
+# NMActiveConnectionStateReason (libnm's nm-dbus-interface.h), in words.
 REASONS = {
-    5: "device disconnected",
-    6: "service stopped",
-    7: "IP configuration invalid",
-    8: "connection attempt timed out",
-    11: "device or dependency failed",
-    10: "no secrets",
-    13: "dependency (controller or base) failed",
+    2: "disconnected by a user",
+    3: "its device failed or went away",
+    4: "service stopped",
+    5: "IP configuration invalid",
+    6: "connection attempt timed out",
+    7: "service start timed out",
+    8: "service start failed",
+    9: "no secrets",
+    10: "login failed",
+    11: "profile removed",
+    12: "a dependency (controller or base) failed",
+    13: "the kernel link could not be created",
+    14: "device removed",
 }
+
+
+def _gone(exc: DBusError) -> bool:
+    """Whether NM refused because the object no longer exists (or is already inactive)."""
+    return exc.type in (
+        "org.freedesktop.DBus.Error.UnknownObject",
+        "org.freedesktop.DBus.Error.UnknownInterface",
+        "org.freedesktop.DBus.Error.UnknownMethod",
+        "org.freedesktop.NetworkManager.Device.NotActive",
+    )
 
 
 class StepFailed(Exception):
@@ -53,6 +69,23 @@ class StepFailed(Exception):
     def __init__(self, iface: str, message: str) -> None:
         super().__init__(f"{iface}: {message}")
         self.iface = iface
+
+
+async def save_hostname(client: NMClient, name: str, timeout: float = 3.0) -> None:
+    """Save the static hostname and wait until NM reports it.
+
+    NM writes /etc/hostname and learns the new name from its file monitor a
+    moment later; until then its ``Hostname`` property is stale, and a second
+    SaveHostname (a rollback right after) compares against the stale value
+    and may be dropped. Waiting makes both the verification and the undo exact.
+    """
+    await client.call(SETTINGS_PATH, SETTINGS_IFACE, "SaveHostname", "s", [name])
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while (await client.get(SETTINGS_PATH, SETTINGS_IFACE, "Hostname") or "") != name:
+        if loop.time() > deadline:
+            return  # verification will say what the host has
+        await asyncio.sleep(0.02)
 
 
 @dataclass
@@ -91,9 +124,7 @@ class Executor:
             self._say(step)
             await self._step(step)
         if plan.hostname is not None:
-            await self.client.call(
-                SETTINGS_PATH, SETTINGS_IFACE, "SaveHostname", "s", [plan.hostname]
-            )
+            await save_hostname(self.client, plan.hostname)
         await self.wait_active(timeout)
 
     async def _step(self, step: Step) -> None:
@@ -127,12 +158,18 @@ class Executor:
                         step.device, DEVICE_IFACE, "Reapply", "a{sa{sv}}tu", [{}, 0, 0]
                     )
                 except DBusError:
-                    # Some changes (controller, type) cannot be reapplied: re-activate instead.
+                    # Some changes (controller, cloned MAC) cannot be reapplied, and a port
+                    # whose controller went away is no longer active: re-activate instead.
                     await self._activate(step)
             elif step.action == "activate":
                 await self._activate(step)
             elif step.action == "deactivate" and step.device:
-                await self.client.call(step.device, DEVICE_IFACE, "Disconnect")
+                try:
+                    await self.client.call(step.device, DEVICE_IFACE, "Disconnect")
+                except DBusError as exc:
+                    if not _gone(exc):
+                        raise
+                    # Already gone with an earlier step (a removed controller or base).
         except DBusError as exc:
             raise StepFailed(
                 step.iface, f"{step.describe().split(': ', 1)[1]} failed: {exc.text}"
@@ -142,8 +179,11 @@ class Executor:
         profile = step.profile or self.created.get(step.iface)
         if profile is None:
             raise StepFailed(step.iface, "no profile to activate")
+        # No device path: NM finds the device by the profile's interface-name, or creates
+        # it for a software link. A path read before the earlier steps may be stale by
+        # now (a veth deleted and re-created, a port released by its removed controller).
         (active,) = await self.client.call(
-            NM_PATH, NM_IFACE, "ActivateConnection", "ooo", [profile, step.device or "/", "/"]
+            NM_PATH, NM_IFACE, "ActivateConnection", "ooo", [profile, "/", "/"]
         )
         self.pending[active] = step.iface
 

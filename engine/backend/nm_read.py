@@ -59,6 +59,15 @@ async def _applied(client: NMClient, path: str) -> dict[str, dict[str, Any]] | N
     return result
 
 
+async def _device(client: NMClient, path: str) -> dict[str, Any] | None:
+    """A device's properties; None when it vanished between listing and asking (a race
+    every read during an apply or a rollback can hit)."""
+    try:
+        return await client.get_all(path, DEVICE_IFACE)
+    except DBusError:
+        return None
+
+
 async def read_nm(client: NMClient) -> NMState:
     """NetworkManager's devices, their applied profiles, DNS, hostname and checkpoints."""
     manager, hostname, dns = await asyncio.gather(
@@ -66,8 +75,10 @@ async def read_nm(client: NMClient) -> NMState:
         client.get(SETTINGS_PATH, SETTINGS_IFACE, "Hostname"),
         client.get(f"{NM_PATH}/DnsManager", DNS_IFACE, "Configuration"),
     )
-    paths: list[str] = manager.get("AllDevices") or manager.get("Devices") or []
-    props = await asyncio.gather(*(client.get_all(p, DEVICE_IFACE) for p in paths))
+    listed: list[str] = manager.get("AllDevices") or manager.get("Devices") or []
+    found = await asyncio.gather(*(_device(client, p) for p in listed))
+    paths = [p for p, d in zip(listed, found, strict=True) if d is not None]
+    props = [d for d in found if d is not None]
     active = [
         p for p, d in zip(paths, props, strict=True) if d.get("State") == DEVICE_STATE_ACTIVATED
     ]

@@ -146,17 +146,20 @@ def _is_static(ip: Any, family: str) -> bool:
     return bool(ip.get(k.ENABLED)) and not auto and bool(ip.get(k.ADDRESS))
 
 
-def dns_placement(state: dict[str, Any]) -> dict[str, str]:
+def dns_placement(state: dict[str, Any], prefer: dict[str, str] | None = None) -> dict[str, str]:
     """family → the interface whose profile carries the DNS servers of that family.
 
-    Like nmstate: the first up interface with a static address of the family,
-    else the first with dynamic addressing and ``auto-dns: false``. A family
-    missing from the result has no candidate; validation should report
-    servers of that family.
+    Like nmstate: the interface in ``prefer`` (the one carrying them now)
+    while it can still hold them, so an apply that leaves DNS alone never
+    moves it; otherwise the first up interface with a static address of the
+    family, else the first with dynamic addressing and ``auto-dns: false``.
+    A family missing from the result has no candidate; validation should
+    report servers of that family.
     """
     found: dict[str, str] = {}
     for family in k.IP_FAMILIES:
-        static, manual_dns = None, None
+        static: list[str] = []
+        manual_dns: list[str] = []
         for iface in _ifaces(state):
             ip = iface.get(family)
             if iface.get(k.STATE, k.UP) != k.UP or not isinstance(ip, dict):
@@ -165,12 +168,12 @@ def dns_placement(state: dict[str, Any]) -> dict[str, str]:
             is_manual = bool(ip.get(k.ENABLED)) and ip.get("auto-dns") is False
             if not (is_static or is_manual) or _is_l2_port(iface, state):
                 continue
-            if is_static:
-                static = iface[k.NAME]
-                break
-            manual_dns = manual_dns or iface[k.NAME]
-        if static or manual_dns:
-            found[family] = static or manual_dns or ""
+            (static if is_static else manual_dns).append(iface[k.NAME])
+        wanted = (prefer or {}).get(family)
+        if wanted is not None and wanted in static + manual_dns:
+            found[family] = wanted
+        elif static or manual_dns:
+            found[family] = (static or manual_dns)[0]
     return found
 
 
@@ -330,7 +333,13 @@ def _type_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None
         nm["ipvlan"] = {"parent": iv[k.BASE_IFACE], "mode": IPVLAN_MODES[iv.get(k.MODE, "l2")]}
         nm["ipvlan"].update({f: bool(iv[f]) for f in ("private", "vepa") if f in iv})
     elif kind == k.VETH:
-        nm["veth"] = {"peer": (iface.get(k.VETH) or {})[k.PEER]}
+        peer = (iface.get(k.VETH) or {}).get(k.PEER)
+        if not peer:
+            raise ValueError(
+                f"interface {iface[k.NAME]}: a veth profile needs veth.peer, the name of the "
+                "other end (it is not known when that end is in another network namespace)"
+            )
+        nm["veth"] = {"peer": peer}
     elif kind == k.VRF:
         nm["vrf"] = {"table": int((iface.get(k.VRF) or {})[k.ROUTE_TABLE_ID])}
     elif kind == k.INFINIBAND:
@@ -374,13 +383,17 @@ def _link_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None
 
 
 def iface_to_settings(
-    iface: dict[str, Any], state: dict[str, Any], existing_uuid: str | None = None
+    iface: dict[str, Any],
+    state: dict[str, Any],
+    existing_uuid: str | None = None,
+    dns_prefer: dict[str, str] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """The NM profile (plain values) for one schema interface of ``state``.
 
     ``state`` supplies what the interface alone does not say: its controller
     (and that controller's port options), its routes and the DNS servers it
-    should carry. ``existing_uuid`` keeps an existing profile's identity.
+    should carry. ``existing_uuid`` keeps an existing profile's identity;
+    ``dns_prefer`` names the interfaces carrying DNS now (see :func:`dns_placement`).
     """
     name, kind = iface[k.NAME], iface.get(k.TYPE)
     if kind not in NM_TYPE:
@@ -417,7 +430,7 @@ def iface_to_settings(
             port["vlans"] = _port_vlans(entry[k.VLAN])
     l2_port = ctrl is not None and ctrl[k.TYPE] != k.VRF
     routes = _route_items(state, name)
-    dns_on = dns_placement(state)
+    dns_on = dns_placement(state, dns_prefer)
     dns = (state.get(k.DNS_RESOLVER) or {}).get(k.CONFIG) or {}
     for family in k.IP_FAMILIES:
         ip = nm[family] = _ip_settings(iface, family, l2_port)

@@ -1,0 +1,170 @@
+"""The plan's order and scope, as plain data (no NetworkManager needed).
+
+NetworkManager needs children and ports removed before what they hang on,
+and controllers and bases created before their ports and children; and a
+plan must touch exactly what changes: the ports whose settings live in
+their own profiles, the carrier of the DNS servers and nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.backend.nm_settings import iface_to_settings
+from engine.merge import merge
+from engine.normalize import normalize
+from engine.plan import Device, Plan, Profile, make_plan
+
+CURRENT: dict[str, Any] = normalize(
+    {
+        "interfaces": [
+            {"name": "v0", "type": "veth", "state": "up", "veth": {"peer": "v0p"}},
+            {"name": "v0p", "type": "veth", "state": "ignore", "veth": {"peer": "v0"}},
+            {
+                "name": "v0.10",
+                "type": "vlan",
+                "state": "up",
+                "vlan": {"base-iface": "v0", "id": 10},
+            },
+            {
+                "name": "br0",
+                "type": "linux-bridge",
+                "state": "up",
+                "bridge": {"port": [{"name": "p1", "stp-priority": 32}]},
+                "ipv4": {"enabled": True, "address": [{"ip": "10.0.0.1", "prefix-length": 24}]},
+            },
+            {
+                "name": "p1",
+                "type": "veth",
+                "state": "up",
+                "controller": "br0",
+                "veth": {"peer": "p1p"},
+            },
+            {"name": "p1p", "type": "veth", "state": "ignore", "veth": {"peer": "p1"}},
+        ],
+        "dns-resolver": {"config": {"server": ["10.0.0.53"], "search": []}},
+    }
+)
+
+
+def _host() -> tuple[list[Profile], dict[str, Device]]:
+    profiles, devices = [], {}
+    for i, iface in enumerate(CURRENT["interfaces"]):
+        if iface["state"] == "ignore":
+            continue
+        settings = iface_to_settings(iface, CURRENT)
+        uuid = settings["connection"]["uuid"]
+        profiles.append(Profile(f"/Settings/{i}", uuid, iface["name"], settings))
+        devices[iface["name"]] = Device(iface["name"], f"/Devices/{i}", uuid)
+    return profiles, devices
+
+
+def _plan(desired: dict[str, Any]) -> Plan:
+    profiles, devices = _host()
+    return make_plan(desired, CURRENT, merge(desired, CURRENT), profiles, devices)
+
+
+def _steps(plan: Plan) -> list[tuple[str, str]]:
+    return [(s.action, s.iface) for s in plan.steps]
+
+
+def test_children_are_removed_before_their_base() -> None:
+    desired = {"interfaces": [{"name": "v0", "state": "absent"}]}  # takes v0.10 and v0p along
+    steps = _steps(_plan(desired))
+    removed = [iface for action, iface in steps if action.startswith("delete")]
+    assert removed.index("v0.10") < removed.index("v0")
+
+
+def test_controllers_and_bases_come_first() -> None:
+    desired = {
+        "interfaces": [
+            {"name": "v1.20", "type": "vlan", "vlan": {"base-iface": "v1", "id": 20}},
+            {"name": "pb", "type": "veth", "veth": {"peer": "pbp"}},
+            {"name": "v1", "type": "veth", "veth": {"peer": "v1p"}},
+            {"name": "br1", "type": "linux-bridge", "bridge": {"port": [{"name": "pb"}]}},
+        ]
+    }
+    steps = _steps(_plan(desired))
+    for action in ("add", "activate"):
+        order = [iface for a, iface in steps if a == action]
+        assert order.index("br1") < order.index("pb"), action
+        assert order.index("v1") < order.index("v1.20"), action
+
+
+def test_port_settings_rewrite_the_port_not_only_the_bridge() -> None:
+    desired = {
+        "interfaces": [
+            {
+                "name": "br0",
+                "type": "linux-bridge",
+                "bridge": {"port": [{"name": "p1", "stp-priority": 40}]},
+            }
+        ]
+    }
+    plan = _plan(desired)
+    (step,) = [s for s in plan.steps if s.iface == "p1" and s.action == "update"]
+    assert step.settings is not None and step.settings["bridge-port"]["priority"] == 40
+
+
+def test_unchanged_port_entries_leave_ports_alone() -> None:
+    """Listing a port without options asks nothing of it: no rewrite, no re-activation."""
+    desired = {
+        "interfaces": [
+            {"name": "br0", "type": "linux-bridge", "bridge": {"port": [{"name": "p1"}]}}
+        ]
+    }
+    assert "p1" not in {iface for _, iface in _steps(_plan(desired))}
+
+
+def test_dns_stays_with_its_current_carrier() -> None:
+    """br0 carries the DNS servers now; rewriting v0 (first by name) must not move them."""
+    profiles, devices = _host()
+    holder = next(p for p in profiles if p.iface == "br0")
+    assert holder.settings["ipv4"]["dns-data"] == ["10.0.0.53"]
+    desired = {
+        "interfaces": [
+            {
+                "name": "v0",
+                "type": "veth",
+                "ipv4": {"enabled": True, "address": [{"ip": "10.1.0.1", "prefix-length": 24}]},
+            }
+        ]
+    }
+    plan = make_plan(desired, CURRENT, merge(desired, CURRENT), profiles, devices)
+    (step,) = [s for s in plan.steps if s.action == "update"]
+    assert step.iface == "v0" and step.settings is not None
+    assert "dns-data" not in step.settings["ipv4"]
+
+
+def test_live_mac_and_mtu_are_not_pinned() -> None:
+    """The merged state carries the kernel's MAC and MTU; only asked-for values reach profiles."""
+    current = normalize(
+        {
+            "interfaces": [
+                {
+                    "name": "v0",
+                    "type": "veth",
+                    "state": "up",
+                    "mac-address": "02:00:00:00:00:01",
+                    "mtu": 1500,
+                    "veth": {"peer": "v0p"},
+                }
+            ]
+        }
+    )
+    settings = iface_to_settings({"name": "v0", "type": "veth", "veth": {"peer": "v0p"}}, current)
+    profile = Profile("/Settings/1", settings["connection"]["uuid"], "v0", settings)
+    devices = {"v0": Device("v0", "/Devices/1", profile.uuid)}
+
+    def update(desired: dict[str, Any]) -> dict[str, Any]:
+        plan = make_plan(desired, current, merge(desired, current), [profile], devices)
+        (step,) = [s for s in plan.steps if s.action == "update"]
+        assert step.settings is not None
+        return step.settings["802-3-ethernet"]
+
+    ipv4 = {"enabled": True, "address": [{"ip": "10.1.0.1", "prefix-length": 24}]}
+    wired = update({"interfaces": [{"name": "v0", "type": "veth", "ipv4": ipv4}]})
+    assert "assigned-mac-address" not in wired and "mtu" not in wired
+    asked = {"name": "v0", "type": "veth", "mtu": 1400, "mac-address": "02:00:00:00:00:09"}
+    wired = update({"interfaces": [asked]})
+    assert wired["mtu"] == 1400 and wired["assigned-mac-address"] == "02:00:00:00:00:09"
