@@ -7,6 +7,8 @@ mount and UTS namespaces:
 
 * ``/run`` is a fresh tmpfs and ``/sys`` a read-only sysfs of the netns, so
   NetworkManager runs in its no-udev mode and treats new links as ready;
+  only the software links' directories (``/sys/devices/virtual/net``) are
+  writable, because NM sets bridge-port options through them;
 * ``/etc`` is an overlay with a private upper dir, so the ``/etc/hostname``
   and ``/etc/resolv.conf`` NetworkManager writes stay inside (bind-mounting
   the single files breaks NM's atomic rename with EBUSY);
@@ -80,7 +82,10 @@ enabled=false
 INNER_SCRIPT = """set -e
 mount --make-rprivate /
 mount -t tmpfs -o mode=0755 tmpfs /run
-mount -t sysfs -o ro sysfs /sys
+mount -t sysfs sysfs /sys
+mount -o remount,bind,ro /sys
+mount --bind /sys/devices/virtual/net /sys/devices/virtual/net
+mount -o remount,bind,rw /sys/devices/virtual/net
 mount -t overlay overlay -o lowerdir=/etc,upperdir="$SB/etc-upper",workdir="$SB/etc-work" /etc
 mkdir -p /etc/NetworkManager /var/lib/NetworkManager
 mount --bind "$SB/etc-nm" /etc/NetworkManager

@@ -96,7 +96,9 @@ class Session:
         """Commit (keep) or roll back a pending checkpoint."""
         from engine.apply import checkpoint_action
 
-        await checkpoint_action("commit" if keep else "rollback", cp.path, self.bus_address)
+        # The Checkpoint itself (not its path): it remembers the hostname, which NM's own
+        # checkpoint does not cover.
+        await checkpoint_action("commit" if keep else "rollback", cp, self.bus_address)
 
     async def checkpoint_gone(self, cp: Checkpoint) -> bool:
         client = await NMClient.connect(self.bus_address)

@@ -29,7 +29,6 @@ from typing import Any
 import pytest
 import yaml
 
-import nmtui_state.sandbox as sandbox_mod
 from engine.apply import ApplyResult, apply_async, prepare
 from engine.backend.kernel_probe import VLAN_FILTERING, kernel_has
 from engine.backend.nm_dbus import (
@@ -51,17 +50,6 @@ pytestmark = pytest.mark.nm
 EXE = str(Path(sys.executable).parent / "nmtui-state")
 OFF = {"enabled": False}
 IN_MEMORY, BLOCK_AUTOCONNECT = 0x2, 0x20  # AddConnection2 flags: stored only, never activated
-
-# NM 1.42 writes bridge-port options (priority, path cost, hairpin) through
-# /sys/class/net/<port>/brport/, which the stock sandbox mounts read-only (so
-# NM runs without udev). This host keeps /sys read-only for that check but
-# makes the per-netdev directories writable, as on a real host.
-RW_NETDEV_SYSFS = (
-    "mount -t sysfs sysfs /sys\n"
-    "mount -o remount,bind,ro /sys\n"
-    "mount --bind /sys/devices/virtual/net /sys/devices/virtual/net\n"
-    "mount -o remount,bind,rw /sys/devices/virtual/net\n"
-)
 
 
 # -- helpers shared by the test_apply_* modules ------------------------------------------
@@ -128,18 +116,10 @@ def ip(addr: str, plen: int) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def host() -> Iterator[Sandbox]:
-    """A demo host whose NM can write bridge-port options (see RW_NETDEV_SYSFS)."""
+    """A demo host shared by the round trips (each test cleans up what it adds)."""
     require_nm()
-    saved = sandbox_mod.INNER_SCRIPT
-    sandbox_mod.INNER_SCRIPT = saved.replace("mount -t sysfs -o ro sysfs /sys\n", RW_NETDEV_SYSFS)
-    try:
-        sb = Sandbox(demo=True).start()
-    finally:
-        sandbox_mod.INNER_SCRIPT = saved
-    try:
+    with Sandbox(demo=True) as sb:
         yield sb
-    finally:
-        sb.stop()
 
 
 async def down_up_absent(
