@@ -68,6 +68,7 @@ def test_app_in_tmux_shows_the_tree(term: str) -> None:
         assert "eth2 veth up" in lines[br0 + 1] and "eth3 veth up" in lines[br0 + 2]
         assert "Hostname demo-host" in screen
         _tmux("send-keys", "-t", session, "/")
+        _wait_screen(session, lambda s: "filter interfaces" in s, timeout=10)
         _tmux("send-keys", "-t", session, "-l", "eth1")
         filtered = _wait_screen(session, lambda s: "br0 linux-bridge" not in s, timeout=10)
         assert "eth1 veth up 192.0.2.10/24" in filtered
