@@ -130,3 +130,28 @@ CHILD_TYPES: Final = frozenset({VLAN, VXLAN, MAC_VLAN, MAC_VTAP, IPVLAN, INFINIB
 
 #: Types that own ports.
 CONTROLLER_TYPES: Final = frozenset({LINUX_BRIDGE, OVS_BRIDGE, BOND, VRF, TEAM})
+
+#: The per-type sections an interface may carry (``bridge``, ``vlan`` ...).
+TYPE_SECTIONS: Final = (
+    BRIDGE,
+    LINK_AGGREGATION,
+    VLAN,
+    VXLAN,
+    MAC_VLAN,
+    MAC_VTAP,
+    VETH,
+    VRF,
+    IPVLAN,
+    INFINIBAND,
+)
+
+#: Bond modes by nmstate's names (the kernel's order: mode 0 ... 6).
+BOND_MODES: Final = (
+    "balance-rr",
+    "active-backup",
+    "balance-xor",
+    "broadcast",
+    "802.3ad",
+    "balance-tlb",
+    "balance-alb",
+)

@@ -27,15 +27,7 @@ VXLAN_ID_MAX = 16777215
 #: Devices the kernel runs above 65535 by default (lo: 65536, vrf: 65575).
 _NO_MTU_CAP = frozenset({k.LOOPBACK, k.VRF})
 
-_BOND_MODE_NAMES = (
-    "balance-rr",
-    "active-backup",
-    "balance-xor",
-    "broadcast",
-    "802.3ad",
-    "balance-tlb",
-    "balance-alb",
-)
+_BOND_MODE_NAMES = k.BOND_MODES
 # Option → the bond modes that understand it.
 _BOND_OPTION_MODES: dict[str, frozenset[str]] = {
     **dict.fromkeys(

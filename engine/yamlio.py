@@ -159,24 +159,30 @@ def loads(text: str, source: str = "<stdin>") -> dict[str, Any]:
     return data
 
 
-def load_file(path: str | Path) -> dict[str, Any]:
-    """Load a state from ``path``; ``-`` reads standard input."""
+def read_text(path: str | Path) -> tuple[str, str]:
+    """(text, source name) of ``path``; ``-`` reads standard input. Unreadable → InvalidInput."""
     if str(path) == "-":
-        return loads(sys.stdin.read(), "<stdin>")
+        return sys.stdin.read(), "<stdin>"
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8"), str(path)
     except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise InvalidInput(
             [
                 Problem(
                     "",
-                    f"cannot read {path}: {exc}",
+                    f"cannot read {path}: {reason}",
                     "check the file name and that it is UTF-8",
                     source=str(path),
                 )
             ]
         ) from exc
-    return loads(text, str(path))
+
+
+def load_file(path: str | Path) -> dict[str, Any]:
+    """Load a state from ``path``; ``-`` reads standard input."""
+    text, source = read_text(path)
+    return loads(text, source)
 
 
 def _item_label(node: yaml.Node, index: int) -> PathPart:

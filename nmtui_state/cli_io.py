@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from engine import yamlio
@@ -24,29 +23,9 @@ class StateFile:
     source: str
 
 
-def _reason(exc: OSError | UnicodeDecodeError) -> str:
-    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-
-
 def read_state(path: str) -> StateFile:
     """Load ``path`` (``-`` = stdin); broken YAML raises InvalidInput naming file, line, column."""
-    if path == "-":
-        text, source = sys.stdin.read(), "<stdin>"
-    else:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInput(
-                [
-                    Problem(
-                        "",
-                        f"cannot read {path}: {_reason(exc)}",
-                        "check the file name",
-                        source=path,
-                    )
-                ]
-            ) from exc
-        source = path
+    text, source = yamlio.read_text(path)
     return StateFile(yamlio.loads(text, source), text, source)
 
 

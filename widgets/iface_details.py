@@ -16,18 +16,7 @@ from textual.widgets import Static
 
 from engine import keys as k
 
-TYPE_SECTIONS = (
-    k.BRIDGE,
-    k.LINK_AGGREGATION,
-    k.VLAN,
-    k.VXLAN,
-    k.MAC_VLAN,
-    k.MAC_VTAP,
-    k.VETH,
-    k.VRF,
-    k.IPVLAN,
-    k.INFINIBAND,
-)
+TYPE_SECTIONS = k.TYPE_SECTIONS
 
 
 def _flat(prefix: str, value: Any, rows: list[tuple[str, str]]) -> None:

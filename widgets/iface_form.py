@@ -52,22 +52,13 @@ COMMON = (
     Field((k.IPV6, k.ADDRESS), "IPv6 addresses", "addresses"),
 )
 MACVLAN_MODES = ("vepa", "bridge", "private", "passthru", "source")
-BOND_MODES = (
-    "balance-rr",
-    "active-backup",
-    "balance-xor",
-    "broadcast",
-    "802.3ad",
-    "balance-tlb",
-    "balance-alb",
-)
 BY_TYPE: dict[str, tuple[Field, ...]] = {
     k.LINUX_BRIDGE: (
         Field((k.BRIDGE, k.PORT), "ports", "names"),
         Field((k.BRIDGE, k.OPTIONS, "stp", k.ENABLED), "STP", "bool"),
     ),
     k.BOND: (
-        Field((k.LINK_AGGREGATION, k.MODE), "bond mode", "select", BOND_MODES),
+        Field((k.LINK_AGGREGATION, k.MODE), "bond mode", "select", k.BOND_MODES),
         Field((k.LINK_AGGREGATION, k.PORT), "ports", "names"),
     ),
     k.VLAN: (

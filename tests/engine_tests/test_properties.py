@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from engine.diff import apply_changes, diff, summary, unified
 from engine.merge import drop_absent, merge
 from engine.normalize import normalize
+from engine.rules import semantic_problems
 from engine.revert import revert_state
 from engine.yamlio import dumps, loads
 
@@ -253,6 +254,9 @@ def test_revert_merged_onto_merged_gives_current(
 @given(scenarios())
 def test_merge_is_idempotent(case: tuple[dict[str, Any], dict[str, Any]]) -> None:
     current, desired = case
+    # Only for states validation lets through: a port claimed by two controllers, say, is
+    # rejected before any merge, and has no single right answer to be idempotent about.
+    assume(not [p for p in semantic_problems(desired, current) if p.is_error])
     merged = merge(desired, current)
     assert merge(desired, merged) == merged
     assert merge({}, merged) == merged
