@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 
+import pytest
 import yaml
 
+import nmtui_state.screens.countdown as countdown_mod
 from nmtui_state.sandbox import Sandbox
 from nmtui_state.screens.countdown import CountdownScreen
 from nmtui_state.screens.main import MainScreen
@@ -45,7 +47,7 @@ async def test_edit_review_apply_keep(demo_sandbox: Sandbox) -> None:
     app = make_app(demo_sandbox)
     async with app.run_test(size=(120, 40)) as pilot:
         await _to_countdown(app, pilot)
-        await pilot.pause(0.6)  # the modal ignores keys for its first 0.5 s
+        await wait_for(pilot, lambda: app.screen._armed)  # it ignores keys for 0.5 s
         await pilot.press("enter")
         await _back_on_main(app, pilot)
         assert app.last_outcome.startswith("Kept")
@@ -58,23 +60,28 @@ async def test_edit_review_apply_revert(demo_sandbox: Sandbox) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await _to_countdown(app, pilot)
         assert _br0_v4(show(demo_sandbox)) == [{"ip": "198.51.100.9", "prefix-length": 24}]
-        await pilot.pause(0.6)
+        await wait_for(pilot, lambda: app.screen._armed)
         await pilot.press("escape")
         await _back_on_main(app, pilot)
         assert app.last_outcome.startswith("Reverted")
     assert settled_show(demo_sandbox, before) == before
 
 
-async def test_keys_typed_before_the_countdown_are_ignored(demo_sandbox: Sandbox) -> None:
+async def test_keys_typed_before_the_countdown_are_ignored(
+    demo_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A long arming delay keeps the test honest on a loaded machine.
+    monkeypatch.setattr(countdown_mod, "ARM_DELAY_S", 3.0)
     app = make_app(demo_sandbox)
     async with app.run_test(size=(120, 40)) as pilot:
         await _to_countdown(app, pilot)
-        await pilot.press("enter")  # arrives before the modal is armed
+        await pilot.press("enter")  # typed ahead: must not answer the modal
         await pilot.pause(0.2)
         assert isinstance(app.screen, CountdownScreen)
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: app.screen._armed, timeout=10)
         await pilot.press("n")
         await _back_on_main(app, pilot)
+        assert app.last_outcome.startswith("Reverted")
 
 
 async def test_countdown_runs_out_and_nm_rolls_back(demo_sandbox: Sandbox) -> None:
