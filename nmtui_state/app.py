@@ -106,6 +106,8 @@ class NmtuiStateApp(App[int]):
 
     def request_refresh(self) -> None:
         """Refresh now, unless the user is typing in a field: then once they stop."""
+        if not self.is_running or not self.screen_stack:
+            return  # a timer that fired while the app shuts down
         if isinstance(self.focused, Input | TextArea):
             self.set_timer(1.0, self.request_refresh)
             return

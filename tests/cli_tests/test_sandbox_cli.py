@@ -15,27 +15,41 @@ from tests.conftest import require_nm
 EXE = str(Path(sys.executable).parent / "nmtui-state")
 
 
-def _ours() -> tuple[set[int], set[str]]:
-    pids = subprocess.run(
-        ["pgrep", "-x", "NetworkManager|dbus-daemon"], capture_output=True, text=True
-    ).stdout.split()
-    netns = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
-    return {int(p) for p in pids}, set(netns.split())
+def _netns() -> set[str]:
+    out = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    return {line.split()[0] for line in out.splitlines() if line.strip()}
+
+
+def _processes_on_bus(address: str) -> list[int]:
+    """PIDs whose environment points at ``address`` (what the sandbox started)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if f"DBUS_SYSTEM_BUS_ADDRESS={address}".encode() in environ.read_bytes():
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue
+    return found
 
 
 def test_sandbox_demo_runs_command_and_cleans_up() -> None:
     require_nm()
-    before = _ours()
+    script = 'echo "$NMTUI_STATE_NETNS $DBUS_SYSTEM_BUS_ADDRESS"; nmcli -t -f DEVICE,STATE device'
     out = subprocess.run(
-        [EXE, "sandbox", "--demo", "--", "nmcli", "-t", "-f", "DEVICE,STATE", "device"],
+        [EXE, "sandbox", "--demo", "--", "sh", "-c", script],
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert out.returncode == 0, out.stderr
-    states = dict(line.split(":", 1) for line in out.stdout.splitlines())
+    first, *rest = out.stdout.splitlines()
+    netns, address = first.split()
+    states = dict(line.split(":", 1) for line in rest)
     assert {states[d] for d in ("eth1", "eth2", "eth3", "br0")} == {"connected"}
-    assert _ours() == before
+    assert netns not in _netns()
+    assert _processes_on_bus(address) == []  # NetworkManager of that sandbox is gone
+    socket_path = address.removeprefix("unix:path=")
+    assert not Path(socket_path).exists()  # and its dbus-daemon's temp dir with it
 
 
 def test_sandbox_command_runs_inside_the_netns() -> None:

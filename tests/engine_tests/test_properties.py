@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from engine.diff import apply_changes, diff, summary, unified
 from engine.merge import drop_absent, merge
 from engine.normalize import normalize
-from engine.rules import semantic_problems
 from engine.revert import revert_state
+from engine.rules import semantic_problems
 from engine.yamlio import dumps, loads
 
 ETHS = ["eth0", "eth1", "eth2", "eth3"]
