@@ -67,7 +67,8 @@ def _devices(live: LiveState) -> dict[str, Device]:
     if live.nm is None:
         return out
     for name, dev in live.nm.devices.items():
-        uuid = (dev.applied or {}).get("connection", {}).get("uuid")
+        # Not from ``applied``: external links' generated profiles are not read (nm_read).
+        uuid = dev.active_uuid or (dev.applied or {}).get("connection", {}).get("uuid")
         out[name] = Device(name=name, path=dev.path, active_uuid=uuid)
     return out
 

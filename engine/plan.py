@@ -12,11 +12,11 @@ their ports and children.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from engine import keys as k
-from engine.backend.nm_settings import iface_to_settings
+from engine.backend.nm_settings import Controllers, dns_placement, iface_to_settings
 from engine.topology import controller_of, parent_of
 
 SOFTWARE_TYPES = {
@@ -57,6 +57,8 @@ class Step:
     """One thing NM is asked to do.
 
     ``action``: delete-profile, delete-device, add, update, activate, reapply, deactivate.
+    ``level``: the interface's depth below its root (controller → port, base →
+    child); the executor runs steps of one phase and level concurrently.
     """
 
     action: str
@@ -65,6 +67,7 @@ class Step:
     profile: str | None = None
     device: str | None = None
     why: str = ""
+    level: int = 0
 
     def describe(self) -> str:
         words = {
@@ -190,8 +193,6 @@ def touched(
     when the DNS config changes or its carrier goes, both the old and the new
     carrier are rewritten.
     """
-    from engine.backend.nm_settings import dns_placement
-
     cur, new = _ifaces(current), _ifaces(merged)
     names = set(_ifaces(desired))
     names |= {n for n, i in new.items() if cur.get(n) != i}
@@ -245,7 +246,8 @@ def _settings(
     old: Profile | None,
     asked: dict[str, Any],
     live: dict[str, Any],
-    dns_now: dict[str, str],
+    dns_on: dict[str, str],
+    controllers: Controllers,
 ) -> dict[str, Any]:
     """The profile for ``iface``: what the merged state says, minus what only the kernel said.
 
@@ -264,7 +266,11 @@ def _settings(
 
     iface = {key: value for key, value in iface.items() if keep(key)}
     settings = iface_to_settings(
-        iface, merged, existing_uuid=old.uuid if old else None, dns_prefer=dns_now
+        iface,
+        merged,
+        existing_uuid=old.uuid if old else None,
+        dns_on=dns_on,
+        controllers=controllers,
     )
     if old is not None and not iface.get(k.PROFILE_NAME):
         settings["connection"]["id"] = old.settings.get("connection", {}).get(
@@ -303,6 +309,9 @@ def make_plan(
     for profile in profiles:
         by_iface.setdefault(profile.iface, []).append(profile)
     dns_now = dns_holders(profiles, devices)
+    # Indexed once: per interface, these were scans of the whole state (O(N³) per plan).
+    controllers = Controllers(merged)
+    dns_on = dns_placement(merged, dns_now, controllers)
     names = sorted(touched(desired, current, merged, dns_now), key=lambda n: (depths.get(n, 0), n))
     removals: list[Step] = []
     writes: list[Step] = []
@@ -329,7 +338,9 @@ def make_plan(
         old = active or (mine[0] if mine else None)
         if name not in cur and old is not None and name in asked:
             iface = _from_profile(old, asked[name])
-        settings = _settings(iface, merged, old, asked.get(name, {}), cur.get(name, {}), dns_now)
+        settings = _settings(
+            iface, merged, old, asked.get(name, {}), cur.get(name, {}), dns_on, controllers
+        )
         if old is None:
             writes.append(Step("add", name, settings=settings, why="new profile"))
         elif _differs(old.settings, settings):
@@ -354,7 +365,11 @@ def make_plan(
     # An absent interface is a bare marker in the merged state: its place in the tree
     # (port of, stacked on) is only known from the current state.
     was = depth(current)
-    removals.sort(key=lambda s: -max(depths.get(s.iface, 0), was.get(s.iface, 0)))
+    removals = [
+        replace(s, level=max(depths.get(s.iface, 0), was.get(s.iface, 0))) for s in removals
+    ]
+    removals.sort(key=lambda s: -s.level)
+    activations = [replace(s, level=depths.get(s.iface, 0)) for s in activations]
     plan = Plan(steps=removals + writes + activations)
     want_host = (merged.get(k.HOSTNAME) or {}).get(k.CONFIG)
     have_host = (current.get(k.HOSTNAME) or {}).get(k.CONFIG)

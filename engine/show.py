@@ -88,6 +88,18 @@ def _profile_dns(applied: dict[str, dict[str, Any]]) -> tuple[list[str], list[st
     return servers, search
 
 
+def _generated(iface: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """What NM's generated profile of an externally configured link says (it is not read).
+
+    NM describes such a link from the kernel: static addressing where it has
+    addresses, disabled where none. The kernel view is already here, so this
+    saves one GetAppliedConnection per external link and shows the same.
+    """
+    v4 = "manual" if iface[k.IPV4].get(k.ENABLED) else "disabled"
+    v6 = "manual" if iface[k.IPV6].get(k.ENABLED) else "disabled"
+    return {"ipv4": {"method": v4}, "ipv6": {"method": v6}}
+
+
 def _iface_state(iface: dict[str, Any], dev: NMDevice | None) -> None:
     if dev is None or not dev.managed:
         iface[k.STATE] = k.IGNORE
@@ -108,6 +120,8 @@ def combine(
             dev = nm.devices.get(name)
             _iface_state(iface, dev)
             applied = dev.applied if dev else None
+            if dev is not None and dev.external and not applied:
+                applied = _generated(iface)
             if applied:
                 _ip_method(iface, applied)
                 profile = applied.get("connection", {}).get("id")

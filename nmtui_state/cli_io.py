@@ -8,7 +8,6 @@ from typing import Any
 
 from engine import yamlio
 from engine.errors import InvalidInput, Problem
-from engine.validate import validate
 
 COLORS = {"+": "\x1b[32m", "-": "\x1b[31m", "@": "\x1b[36m", "~": "\x1b[33m"}
 RESET = "\x1b[0m"
@@ -31,6 +30,9 @@ def read_state(path: str) -> StateFile:
 
 def check(sf: StateFile, current: dict[str, Any] | None = None) -> list[Problem]:
     """Validate a loaded file; problems carry the file name and line."""
+    # Here, not at the top: jsonschema costs ~100 ms to import, and show never validates.
+    from engine.validate import validate
+
     return yamlio.attach_lines(validate(sf.state, current), sf.text, sf.source)
 
 

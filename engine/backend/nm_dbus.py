@@ -94,8 +94,14 @@ class NMClient:
         signature: str = "",
         body: list[Any] | None = None,
         destination: str = NM_BUS,
+        raw: bool = False,
     ) -> list[Any]:
-        """Call a method and return its (unwrapped) reply body; D-Bus errors raise DBusError."""
+        """Call a method and return its (unwrapped) reply body; D-Bus errors raise DBusError.
+
+        ``raw`` keeps the ``Variant`` wrappers: for big replies (all of NM's
+        objects) of which the caller needs a few values, unwrapping everything
+        would cost more than the call.
+        """
         message = Message(
             destination=destination,
             path=path,
@@ -110,7 +116,7 @@ class NMClient:
             return []
         if reply.message_type == MessageType.ERROR:
             raise DBusError(reply.error_name or "org.freedesktop.DBus.Error.Failed", *reply.body)
-        return [unwrap(v) for v in reply.body]
+        return list(reply.body) if raw else [unwrap(v) for v in reply.body]
 
     async def get_all(self, path: str, interface: str) -> dict[str, Any]:
         """All properties of one interface of one object, in one round trip."""

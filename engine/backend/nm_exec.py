@@ -1,8 +1,10 @@
 """Execute a plan's steps against NetworkManager and wait on its signals for the outcome.
 
-Activations are issued in plan order (controllers and bases first) without
-waiting in between: NM queues a port until its controller is ready, and a
-port-less bridge would otherwise hold everything for its 2 s carrier wait.
+Steps are issued in waves (see :func:`waves`): the independent ones of a
+phase and depth level go out together, so N bridges cost a few round trips
+rather than N. Activations are not waited for in between: NM queues a port
+until its controller is ready, and a port-less bridge would otherwise hold
+everything for its 2 s carrier wait.
 Completion is learned from ``Connection.Active.StateChanged`` signals, not
 from sleeping.
 """
@@ -88,6 +90,36 @@ async def save_hostname(client: NMClient, name: str, timeout: float = 3.0) -> No
         await asyncio.sleep(0.02)
 
 
+def _phase(step: Step) -> int:
+    if step.action in ("delete-profile", "delete-device"):
+        return 0
+    return 1 if step.action in ("add", "update") else 2
+
+
+def waves(steps: list[Step]) -> list[list[Step]]:
+    """The plan's steps cut into waves that may each run concurrently.
+
+    A wave is a run of consecutive steps of one phase (removals, profile
+    writes, activations) and, for removals and activations, one depth
+    level: deeper removals finish before their parents go, and controllers
+    and bases are asked to activate before their ports and children (NM
+    would otherwise activate a port's controller on its own, and a second
+    request would supersede that). Profile writes do not depend on each
+    other and form one wave. Activations never wait for their outcome, so a
+    wave costs one round trip, not an activation.
+    """
+    out: list[list[Step]] = []
+    last: tuple[int, int] | None = None
+    for step in steps:
+        phase = _phase(step)
+        key = (phase, 0 if phase == 1 else step.level)
+        if key != last:
+            out.append([])
+            last = key
+        out[-1].append(step)
+    return out
+
+
 @dataclass
 class ActiveWatch:
     """Tracks Connection.Active state changes (path → (state, reason))."""
@@ -120,12 +152,33 @@ class Executor:
             self.progress(step.describe())
 
     async def run(self, plan: Plan, timeout: float) -> None:
-        for step in plan.steps:
-            self._say(step)
-            await self._step(step)
+        for wave in waves(plan.steps):
+            for step in wave:
+                self._say(step)
+            await self._wave(wave)
         if plan.hostname is not None:
             await save_hostname(self.client, plan.hostname)
         await self.wait_active(timeout)
+
+    async def _wave(self, wave: list[Step]) -> None:
+        """Run one wave: each interface's steps in order, the interfaces concurrently.
+
+        Every call is waited for (NMClient bounds how many are in flight)
+        before the first failure, in plan order, is raised: a rollback must
+        not race steps still on their way to NM.
+        """
+
+        async def chain(steps: list[Step]) -> None:
+            for step in steps:
+                await self._step(step)
+
+        per: dict[str, list[Step]] = {}
+        for step in wave:
+            per.setdefault(step.iface, []).append(step)
+        results = await asyncio.gather(*(chain(s) for s in per.values()), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
 
     async def _step(self, step: Step) -> None:
         flags = IN_MEMORY if self.memory_only else TO_DISK

@@ -1,8 +1,13 @@
 """Read NetworkManager's view over D-Bus: devices, applied profiles, DNS, hostname, checkpoints.
 
-Reads are batched by stage (manager → all devices at once → all applied
-profiles at once), so the number of round trips does not grow with the
-number of devices.
+Everything but the applied profiles comes from one
+``ObjectManager.GetManagedObjects`` call (NM ≥ 1.22 exports all its
+objects under ``/org/freedesktop``): one round trip instead of one per
+device. Applied profiles (``GetAppliedConnection``, a method, not a
+property) are asked for concurrently, and only for activated devices whose
+profile NM did not generate for an externally made link: those copy the
+kernel's view and add nothing to it. Older NMs get the same result from
+one ``GetAll`` per device.
 """
 
 from __future__ import annotations
@@ -11,9 +16,11 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+from dbus_fast import Variant
 from dbus_fast.errors import DBusError
 
 from engine.backend.nm_dbus import (
+    ACTIVE_IFACE,
     CONNECTION_IFACE,
     DEVICE_IFACE,
     DNS_IFACE,
@@ -26,6 +33,10 @@ from engine.backend.nm_dbus import (
 
 DEVICE_STATE_ACTIVATED = 100
 DEVICE_STATE_UNMANAGED = 10
+# NMSettingsConnectionFlags: a profile NM generated to describe an externally configured link.
+SETTINGS_FLAG_EXTERNAL = 0x8
+OBJECT_MANAGER_PATH = "/org/freedesktop"
+OBJECT_MANAGER_IFACE = "org.freedesktop.DBus.ObjectManager"
 
 
 @dataclass
@@ -37,6 +48,8 @@ class NMDevice:
     managed: bool
     state: int
     applied: dict[str, dict[str, Any]] | None = None
+    active_uuid: str | None = None  # of the profile active on it, when ACTIVATED
+    external: bool = False  # activated with a profile NM generated from the kernel's view
 
 
 @dataclass
@@ -68,19 +81,77 @@ async def _device(client: NMClient, path: str) -> dict[str, Any] | None:
         return None
 
 
+def _plain(props: dict[str, Any], *names: str) -> dict[str, Any]:
+    """The named properties, unwrapped (raw replies keep dbus-fast Variants)."""
+    out = {}
+    for name in names:
+        value = props.get(name)
+        out[name] = value.value if isinstance(value, Variant) else value
+    return out
+
+
+async def _managed_objects(client: NMClient) -> dict[str, Any] | None:
+    """All of NM's objects (raw), or None when this NM has no ObjectManager (< 1.22)."""
+    try:
+        (objects,) = await client.call(
+            OBJECT_MANAGER_PATH, OBJECT_MANAGER_IFACE, "GetManagedObjects", raw=True
+        )
+    except DBusError:
+        return None
+    result: dict[str, Any] = objects
+    return result
+
+
+def _from_objects(
+    objects: dict[str, Any],
+) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]], set[str]]:
+    """Manager properties, (path, device properties) listed, and the paths of devices whose
+    active profile NM generated for an external link (no applied profile worth reading)."""
+    manager = _plain(
+        objects.get(NM_PATH, {}).get(NM_IFACE, {}), "Version", "AllDevices", "Checkpoints"
+    )
+    devices: list[tuple[str, dict[str, Any]]] = []
+    external: set[str] = set()
+    for path in manager.get("AllDevices") or []:
+        raw = objects.get(path, {}).get(DEVICE_IFACE)
+        if raw is None:
+            continue  # vanished between the listing and the snapshot
+        dev = _plain(raw, "Interface", "IpInterface", "Managed", "State", "ActiveConnection")
+        active = _plain(
+            objects.get(dev["ActiveConnection"] or "", {}).get(ACTIVE_IFACE, {}),
+            "Connection",
+            "Uuid",
+        )
+        dev["ActiveUuid"] = active["Uuid"]
+        settings = objects.get(active["Connection"] or "", {}).get(CONNECTION_IFACE, {})
+        if int(_plain(settings, "Flags")["Flags"] or 0) & SETTINGS_FLAG_EXTERNAL:
+            external.add(path)
+        devices.append((path, dev))
+    return manager, devices, external
+
+
+async def _per_device(client: NMClient) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]:
+    """Manager and device properties the old way: one GetAll per device."""
+    manager = await client.get_all(NM_PATH, NM_IFACE)
+    listed: list[str] = manager.get("AllDevices") or manager.get("Devices") or []
+    found = await asyncio.gather(*(_device(client, p) for p in listed))
+    return manager, [(p, d) for p, d in zip(listed, found, strict=True) if d is not None]
+
+
 async def read_nm(client: NMClient) -> NMState:
     """NetworkManager's devices, their applied profiles, DNS, hostname and checkpoints."""
-    manager, hostname, dns = await asyncio.gather(
-        client.get_all(NM_PATH, NM_IFACE),
+    objects, hostname, dns = await asyncio.gather(
+        _managed_objects(client),
         client.get(SETTINGS_PATH, SETTINGS_IFACE, "Hostname"),
         client.get(f"{NM_PATH}/DnsManager", DNS_IFACE, "Configuration"),
     )
-    listed: list[str] = manager.get("AllDevices") or manager.get("Devices") or []
-    found = await asyncio.gather(*(_device(client, p) for p in listed))
-    paths = [p for p, d in zip(listed, found, strict=True) if d is not None]
-    props = [d for d in found if d is not None]
+    external: set[str] = set()
+    if objects is not None and NM_PATH in objects:
+        manager, devices, external = _from_objects(objects)
+    else:
+        manager, devices = await _per_device(client)
     active = [
-        p for p, d in zip(paths, props, strict=True) if d.get("State") == DEVICE_STATE_ACTIVATED
+        p for p, d in devices if d.get("State") == DEVICE_STATE_ACTIVATED and p not in external
     ]
     applied = await asyncio.gather(*(_applied(client, p) for p in active))
     by_path = dict(zip(active, applied, strict=True))
@@ -90,14 +161,19 @@ async def read_nm(client: NMClient) -> NMState:
         dns=dns or [],
         checkpoints=list(manager.get("Checkpoints") or []),
     )
-    for path, dev in zip(paths, props, strict=True):
+    for path, dev in devices:
         name = str(dev.get("IpInterface") or dev.get("Interface") or path)
+        dev_state = int(dev.get("State", 0))
+        got = by_path.get(path)
+        uuid = dev.get("ActiveUuid") or (got or {}).get("connection", {}).get("uuid")
         state.devices[name] = NMDevice(
             name=name,
             path=path,
             managed=bool(dev.get("Managed")),
-            state=int(dev.get("State", 0)),
-            applied=by_path.get(path),
+            state=dev_state,
+            applied=got,
+            active_uuid=str(uuid) if uuid and dev_state == DEVICE_STATE_ACTIVATED else None,
+            external=path in external and dev_state == DEVICE_STATE_ACTIVATED,
         )
     return state
 

@@ -26,6 +26,7 @@ import uuid
 from typing import Any
 
 from engine import keys as k
+from engine.backend.nm_placement import Controllers, dns_placement, find_controller, port_names
 from engine.backend.nm_settings_read import (
     bridge_port_entry,
     settings_to_dns,
@@ -58,6 +59,7 @@ __all__ = [
     "KERNEL_KIND",
     "NM_TYPE",
     "PORT_TYPE",
+    "Controllers",
     "bridge_port_entry",
     "dns_placement",
     "find_controller",
@@ -81,54 +83,6 @@ def profile_uuid(name: str, iface_type: str) -> str:
     return str(uuid.uuid5(UUID_NAMESPACE, f"{iface_type}/{name}"))
 
 
-def _ifaces(state: dict[str, Any]) -> list[dict[str, Any]]:
-    return [i for i in state.get(k.INTERFACES) or [] if isinstance(i, dict)]
-
-
-def port_names(ctrl: dict[str, Any]) -> list[str]:
-    """Names of the ports a controller interface lists (bridge, bond or vrf)."""
-    kind = ctrl.get(k.TYPE)
-    if kind == k.LINUX_BRIDGE:
-        return [p[k.NAME] for p in (ctrl.get(k.BRIDGE) or {}).get(k.PORT) or []]
-    if kind == k.BOND:
-        return list((ctrl.get(k.LINK_AGGREGATION) or {}).get(k.PORT) or [])
-    if kind == k.VRF:
-        return list((ctrl.get(k.VRF) or {}).get(k.PORT) or [])
-    return []
-
-
-def find_controller(iface: dict[str, Any], state: dict[str, Any]) -> dict[str, Any] | None:
-    """The controller interface of ``iface``: its ``controller`` key, else whoever lists it.
-
-    ``controller: ""`` means "detach" (nmstate), so no controller. A named
-    controller missing from ``state`` raises ``ValueError``: its type decides
-    ``slave-type`` and cannot be guessed.
-    """
-    name = iface[k.NAME]
-    live = [i for i in _ifaces(state) if i.get(k.STATE) != k.ABSENT]
-    if k.CONTROLLER in iface:
-        wanted = iface[k.CONTROLLER]
-        if not wanted:
-            return None
-        for ctrl in live:
-            if ctrl.get(k.NAME) == wanted and ctrl.get(k.TYPE) in PORT_TYPE:
-                return ctrl
-        raise ValueError(
-            f"interface {name}: controller {wanted!r} is not a bridge, bond or "
-            "vrf in this state, so its port type is unknown"
-        )
-    return next((c for c in live if c.get(k.TYPE) in PORT_TYPE and name in port_names(c)), None)
-
-
-def _is_l2_port(iface: dict[str, Any], state: dict[str, Any]) -> bool:
-    """Whether ``iface`` is a bridge or bond port (those carry no IP; vrf ports do)."""
-    try:
-        ctrl = find_controller(iface, state)
-    except ValueError:
-        return True
-    return ctrl is not None and ctrl[k.TYPE] != k.VRF
-
-
 def _addresses(ip: dict[str, Any]) -> list[dict[str, Any]]:
     """address-data items; accepts ``{ip, prefix-length}`` dicts and ``"ip/len"`` strings."""
     out = []
@@ -139,42 +93,6 @@ def _addresses(ip: dict[str, Any]) -> list[dict[str, Any]]:
         else:
             out.append({"address": entry[k.IP], "prefix": int(entry[k.PREFIX_LENGTH])})
     return out
-
-
-def _is_static(ip: Any, family: str) -> bool:
-    auto = bool(ip.get(k.DHCP)) or (family == k.IPV6 and bool(ip.get(k.AUTOCONF)))
-    return bool(ip.get(k.ENABLED)) and not auto and bool(ip.get(k.ADDRESS))
-
-
-def dns_placement(state: dict[str, Any], prefer: dict[str, str] | None = None) -> dict[str, str]:
-    """family → the interface whose profile carries the DNS servers of that family.
-
-    Like nmstate: the interface in ``prefer`` (the one carrying them now)
-    while it can still hold them, so an apply that leaves DNS alone never
-    moves it; otherwise the first up interface with a static address of the
-    family, else the first with dynamic addressing and ``auto-dns: false``.
-    A family missing from the result has no candidate; validation should
-    report servers of that family.
-    """
-    found: dict[str, str] = {}
-    for family in k.IP_FAMILIES:
-        static: list[str] = []
-        manual_dns: list[str] = []
-        for iface in _ifaces(state):
-            ip = iface.get(family)
-            if iface.get(k.STATE, k.UP) != k.UP or not isinstance(ip, dict):
-                continue
-            is_static = _is_static(ip, family)
-            is_manual = bool(ip.get(k.ENABLED)) and ip.get("auto-dns") is False
-            if not (is_static or is_manual) or _is_l2_port(iface, state):
-                continue
-            (static if is_static else manual_dns).append(iface[k.NAME])
-        wanted = (prefer or {}).get(family)
-        if wanted is not None and wanted in static + manual_dns:
-            found[family] = wanted
-        elif static or manual_dns:
-            found[family] = (static or manual_dns)[0]
-    return found
 
 
 def _route_items(state: dict[str, Any], name: str) -> dict[str, list[dict[str, Any]]]:
@@ -387,6 +305,9 @@ def iface_to_settings(
     state: dict[str, Any],
     existing_uuid: str | None = None,
     dns_prefer: dict[str, str] | None = None,
+    *,
+    dns_on: dict[str, str] | None = None,
+    controllers: Controllers | None = None,
 ) -> dict[str, dict[str, Any]]:
     """The NM profile (plain values) for one schema interface of ``state``.
 
@@ -394,6 +315,9 @@ def iface_to_settings(
     (and that controller's port options), its routes and the DNS servers it
     should carry. ``existing_uuid`` keeps an existing profile's identity;
     ``dns_prefer`` names the interfaces carrying DNS now (see :func:`dns_placement`).
+    A caller translating many interfaces of one state passes ``dns_on`` (that
+    placement, computed once) and ``controllers`` (the state's index), which
+    keeps a whole plan linear instead of cubic in the number of interfaces.
     """
     name, kind = iface[k.NAME], iface.get(k.TYPE)
     if kind not in NM_TYPE:
@@ -413,7 +337,7 @@ def iface_to_settings(
     if isinstance(iface.get("lldp"), dict) and iface["lldp"].get(k.ENABLED) is not None:
         con["lldp"] = 1 if iface["lldp"][k.ENABLED] else 0
     nm: dict[str, dict[str, Any]] = {"connection": con}
-    ctrl = find_controller(iface, state)
+    ctrl = find_controller(iface, state, controllers)
     if ctrl is not None:
         con["master"], con["slave-type"] = ctrl[k.NAME], PORT_TYPE[ctrl[k.TYPE]]
     _type_settings(iface, nm)
@@ -430,7 +354,8 @@ def iface_to_settings(
             port["vlans"] = _port_vlans(entry[k.VLAN])
     l2_port = ctrl is not None and ctrl[k.TYPE] != k.VRF
     routes = _route_items(state, name)
-    dns_on = dns_placement(state, dns_prefer)
+    if dns_on is None:
+        dns_on = dns_placement(state, dns_prefer, controllers)
     dns = (state.get(k.DNS_RESOLVER) or {}).get(k.CONFIG) or {}
     for family in k.IP_FAMILIES:
         ip = nm[family] = _ip_settings(iface, family, l2_port)

@@ -1,0 +1,123 @@
+"""Where things go in a state: each port's controller, and which interface carries the DNS.
+
+Split from :mod:`engine.backend.nm_settings` (which re-exports it) so the
+lookups can be indexed once per state: a plan or a gen-conf translates
+every interface of a state, and asking "who controls this port?" by
+scanning all interfaces for each of them made a plan of N interfaces cost
+O(N³) (DNS placement per interface, a controller scan per candidate).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine import keys as k
+from engine.backend.nm_types import PORT_TYPE
+
+
+def _ifaces(state: dict[str, Any]) -> list[dict[str, Any]]:
+    return [i for i in state.get(k.INTERFACES) or [] if isinstance(i, dict)]
+
+
+def port_names(ctrl: dict[str, Any]) -> list[str]:
+    """Names of the ports a controller interface lists (bridge, bond or vrf)."""
+    kind = ctrl.get(k.TYPE)
+    if kind == k.LINUX_BRIDGE:
+        return [p[k.NAME] for p in (ctrl.get(k.BRIDGE) or {}).get(k.PORT) or []]
+    if kind == k.BOND:
+        return list((ctrl.get(k.LINK_AGGREGATION) or {}).get(k.PORT) or [])
+    if kind == k.VRF:
+        return list((ctrl.get(k.VRF) or {}).get(k.PORT) or [])
+    return []
+
+
+class Controllers:
+    """The controllers (bridge, bond, vrf; not absent) of one state, by name and by port.
+
+    Built in one pass; the first controller in state order wins either
+    lookup, as a linear scan would. Valid while the state is not changed.
+    """
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self.by_name: dict[str, dict[str, Any]] = {}
+        self.by_port: dict[str, dict[str, Any]] = {}
+        for ctrl in _ifaces(state):
+            if ctrl.get(k.STATE) == k.ABSENT or ctrl.get(k.TYPE) not in PORT_TYPE:
+                continue
+            self.by_name.setdefault(ctrl.get(k.NAME), ctrl)  # type: ignore[arg-type]
+            for port in port_names(ctrl):
+                self.by_port.setdefault(port, ctrl)
+
+
+def find_controller(
+    iface: dict[str, Any], state: dict[str, Any], index: Controllers | None = None
+) -> dict[str, Any] | None:
+    """The controller interface of ``iface``: its ``controller`` key, else whoever lists it.
+
+    ``controller: ""`` means "detach" (nmstate), so no controller. A named
+    controller missing from ``state`` raises ``ValueError``: its type decides
+    ``slave-type`` and cannot be guessed. ``index`` (of ``state``) saves the
+    scan when many interfaces of one state are asked about.
+    """
+    name = iface[k.NAME]
+    index = index if index is not None else Controllers(state)
+    if k.CONTROLLER in iface:
+        wanted = iface[k.CONTROLLER]
+        if not wanted:
+            return None
+        found = index.by_name.get(wanted)
+        if found is not None:
+            return found
+        raise ValueError(
+            f"interface {name}: controller {wanted!r} is not a bridge, bond or "
+            "vrf in this state, so its port type is unknown"
+        )
+    return index.by_port.get(name)
+
+
+def _is_l2_port(iface: dict[str, Any], state: dict[str, Any], index: Controllers) -> bool:
+    """Whether ``iface`` is a bridge or bond port (those carry no IP; vrf ports do)."""
+    try:
+        ctrl = find_controller(iface, state, index)
+    except ValueError:
+        return True
+    return ctrl is not None and ctrl[k.TYPE] != k.VRF
+
+
+def _is_static(ip: Any, family: str) -> bool:
+    auto = bool(ip.get(k.DHCP)) or (family == k.IPV6 and bool(ip.get(k.AUTOCONF)))
+    return bool(ip.get(k.ENABLED)) and not auto and bool(ip.get(k.ADDRESS))
+
+
+def dns_placement(
+    state: dict[str, Any], prefer: dict[str, str] | None = None, index: Controllers | None = None
+) -> dict[str, str]:
+    """family → the interface whose profile carries the DNS servers of that family.
+
+    Like nmstate: the interface in ``prefer`` (the one carrying them now)
+    while it can still hold them, so an apply that leaves DNS alone never
+    moves it; otherwise the first up interface with a static address of the
+    family, else the first with dynamic addressing and ``auto-dns: false``.
+    A family missing from the result has no candidate; validation should
+    report servers of that family.
+    """
+    index = index if index is not None else Controllers(state)
+    found: dict[str, str] = {}
+    for family in k.IP_FAMILIES:
+        static: list[str] = []
+        manual_dns: list[str] = []
+        for iface in _ifaces(state):
+            ip = iface.get(family)
+            if iface.get(k.STATE, k.UP) != k.UP or not isinstance(ip, dict):
+                continue
+            is_static = _is_static(ip, family)
+            is_manual = bool(ip.get(k.ENABLED)) and ip.get("auto-dns") is False
+            if not (is_static or is_manual) or _is_l2_port(iface, state, index):
+                continue
+            (static if is_static else manual_dns).append(iface[k.NAME])
+        wanted = (prefer or {}).get(family)
+        if wanted is not None and wanted in static + manual_dns:
+            found[family] = wanted
+        elif static or manual_dns:
+            found[family] = (static or manual_dns)[0]
+    return found
