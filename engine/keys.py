@@ -155,3 +155,9 @@ BOND_MODES: Final = (
     "balance-tlb",
     "balance-alb",
 )
+
+#: Links that exist only while configured: NetworkManager deletes them when it deactivates
+#: their profile (``state: down``) and with it (``absent``).
+SOFTWARE_TYPES: Final = frozenset(
+    {LINUX_BRIDGE, BOND, VLAN, VXLAN, MAC_VLAN, MAC_VTAP, VETH, DUMMY, VRF, IPVLAN}
+)

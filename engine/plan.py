@@ -19,18 +19,7 @@ from engine import keys as k
 from engine.backend.nm_settings import Controllers, dns_placement, iface_to_settings
 from engine.topology import controller_of, parent_of
 
-SOFTWARE_TYPES = {
-    k.LINUX_BRIDGE,
-    k.BOND,
-    k.VLAN,
-    k.VXLAN,
-    k.MAC_VLAN,
-    k.MAC_VTAP,
-    k.VETH,
-    k.DUMMY,
-    k.VRF,
-    k.IPVLAN,
-}
+SOFTWARE_TYPES = k.SOFTWARE_TYPES
 
 
 @dataclass(frozen=True)

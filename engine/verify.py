@@ -109,6 +109,11 @@ def _verify_iface(
     state = merged.get(k.STATE, k.UP)
     if state == k.IGNORE:
         return
+    software = merged.get(k.TYPE) in k.SOFTWARE_TYPES
+    if state in (k.ABSENT, k.DOWN) and software and live is not None:
+        # NM deletes a software link it deactivates; until it has, the change is not done.
+        out.append(Mismatch(f"{name}.state", state, "link still exists"))
+        return
     if state == k.ABSENT:
         if (
             live is not None
