@@ -11,7 +11,12 @@ import socket
 from dataclasses import dataclass, field
 from typing import Any
 
+# Imported with the module, not on the first read: pyroute2 takes ~70 ms to import, which
+# belongs to loading the backend, not to the first show or apply.
+from pyroute2 import IPRoute
+
 from engine import keys as k
+from engine.backend.netns import netlink_fd
 
 # rtnetlink link kind -> schema interface type
 KIND_TO_TYPE: dict[str, str] = {
@@ -165,10 +170,6 @@ def _route(msg: Any, names: dict[int, str]) -> dict[str, Any] | None:
 
 def read_kernel(netns: str | None = None) -> KernelState:
     """Dump links, addresses and routes (of ``netns``, or of this process's namespace)."""
-    from pyroute2 import IPRoute
-
-    from engine.backend.netns import netlink_fd
-
     with IPRoute(fileno=netlink_fd(netns)) if netns else IPRoute() as ipr:
         links = list(ipr.get_links())
         addrs = list(ipr.get_addr())
