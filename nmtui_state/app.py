@@ -130,6 +130,9 @@ class NmtuiStateApp(App[int]):
         yield SystemCommand(
             "Save draft", "Write the draft as nmstate YAML (Ctrl+S)", self.action_save
         )
+        yield SystemCommand(
+            "Export draft as…", "Write the draft to another file", self.action_export
+        )
         yield SystemCommand("Refresh", "Re-read the host now (r)", self.refresh_live)
         yield SystemCommand("Keys", "Show every key binding (?)", self.action_help)
 
@@ -159,6 +162,28 @@ class NmtuiStateApp(App[int]):
         self.draft.mark_saved()
         self.draft_file = str(path)
         self.notify(f"Draft saved to {path} (works with nmstatectl apply)")
+
+    def action_export(self) -> None:
+        """Write the draft to a file of the user's choosing (it stays tied to its own file)."""
+        from nmtui_state.screens.dialogs import PathScreen
+
+        if self.draft is None:
+            return
+        draft = self.draft
+
+        def write(path: str | None) -> None:
+            if not path:
+                return
+            try:
+                Path(path).write_text(yamlio.dumps(draft.desired), encoding="utf-8")
+            except OSError as exc:
+                self.notify(f"cannot write {path}: {exc.strerror or exc}", severity="error")
+                return
+            self.notify(f"Draft exported to {path} (works with nmstatectl apply)")
+
+        self.push_screen(
+            PathScreen("Export the draft (nmstate YAML) to:", "draft-export.yml"), write
+        )
 
     def action_quit_app(self) -> None:
         from nmtui_state.screens.dialogs import ConfirmScreen

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from nmtui_state.sandbox import Sandbox
@@ -141,3 +143,32 @@ async def test_review_reports_drift_and_offers_rebase(demo_sandbox: Sandbox) -> 
                 and "host changed" not in str(app.screen.query_one("#warnings").render())
             ),
         )
+
+
+async def test_save_and_export_write_nmstate_yaml(
+    module_demo_sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine import yamlio
+    from engine.validate import validate
+    from nmtui_state.screens.dialogs import PathScreen
+
+    monkeypatch.chdir(tmp_path)
+    app = make_app(module_demo_sandbox, watch_host=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await edit_br0_address(pilot, app, "198.51.100.7/24")
+        await pilot.press("ctrl+s")
+        saved = yamlio.load_file(tmp_path / "nmtui-state-draft.yml")
+        assert saved["interfaces"][0]["ipv4"]["address"] == [
+            {"ip": "198.51.100.7", "prefix-length": 24}
+        ]
+        assert validate(saved) == []
+        assert app.draft is not None and not app.draft.dirty
+        app.action_export()
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PathScreen) and bool(app.screen.query("#path"))
+        )
+        field = app.screen.query_one("#path")
+        field.value = str(tmp_path / "exported.yml")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: (tmp_path / "exported.yml").exists())
+    assert yamlio.load_file(tmp_path / "exported.yml") == saved
