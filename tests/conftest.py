@@ -52,10 +52,16 @@ def module_demo_sandbox() -> Iterator[Sandbox]:
         yield sb
 
 
+@pytest.fixture(scope="module")
+def host(module_demo_sandbox: Sandbox) -> Sandbox:
+    """The module's demo host, for tests that change it and put it back as they found it."""
+    return module_demo_sandbox
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that uses a sandbox fixture with ``nm``."""
     for item in items:
-        if {"sandbox", "demo_sandbox", "module_demo_sandbox"} & set(
+        if {"sandbox", "demo_sandbox", "module_demo_sandbox", "host"} & set(
             getattr(item, "fixturenames", ())
         ):
             item.add_marker(pytest.mark.nm)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 
@@ -17,18 +16,10 @@ from engine.checkpoint import Checkpoint
 from engine.errors import ApplyFailed, InvalidInput
 from nmtui_state.sandbox import Sandbox
 from tests.backend_tests.test_apply_roundtrip import by_name, ip, show_text
-from tests.conftest import require_nm
 
 CHANGE = {
     "interfaces": [{"name": "eth1", "type": "veth", "ipv4": {"address": [ip("192.0.2.60", 24)]}}]
 }
-
-
-@pytest.fixture(scope="module")
-def host() -> Iterator[Sandbox]:
-    require_nm()
-    with Sandbox(demo=True) as sb:
-        yield sb
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from __future__ import annotations
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,6 @@ from tests.backend_tests.test_apply_roundtrip import (
     show_text,
     write_state,
 )
-from tests.conftest import require_nm
 
 pytestmark = pytest.mark.nm
 
@@ -67,14 +65,6 @@ CHANGE = {
     },
     "dns-resolver": {"config": {"server": ["192.0.2.55"], "search": ["changed.test"]}},
 }
-
-
-@pytest.fixture(scope="module")
-def host() -> Iterator[Sandbox]:
-    """A demo host for this module; every test leaves it as it found it (or says so)."""
-    require_nm()
-    with Sandbox(demo=True) as sb:
-        yield sb
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +42,6 @@ from engine.backend.nm_types import from_dbus, to_dbus
 from engine.normalize import normalize
 from engine.show import read_live
 from nmtui_state.sandbox import Sandbox
-from tests.conftest import require_nm
 
 pytestmark = pytest.mark.nm
 
@@ -112,14 +110,6 @@ def write_state(folder: Path, name: str, state: dict[str, Any]) -> str:
 
 def ip(addr: str, plen: int) -> dict[str, Any]:
     return {"ip": addr, "prefix-length": plen}
-
-
-@pytest.fixture(scope="module")
-def host() -> Iterator[Sandbox]:
-    """A demo host shared by the round trips (each test cleans up what it adds)."""
-    require_nm()
-    with Sandbox(demo=True) as sb:
-        yield sb
 
 
 async def down_up_absent(

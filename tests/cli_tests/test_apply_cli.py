@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +19,8 @@ import yaml
 
 from nmtui_state.sandbox import Sandbox
 from tests.backend_tests.test_apply_roundtrip import by_name, cli, show_text, write_state
-from tests.conftest import require_nm
 
 pytestmark = pytest.mark.nm
-
-
-@pytest.fixture(scope="module")
-def host() -> Iterator[Sandbox]:
-    """A demo host; the edit tests change eth1 and put it back."""
-    require_nm()
-    with Sandbox(demo=True) as sb:
-        yield sb
 
 
 BAD_INPUT: dict[str, tuple[str, list[str]]] = {
