@@ -12,18 +12,19 @@ from __future__ import annotations
 import asyncio
 import fnmatch
 import ipaddress
-import os
 import socket
 from dataclasses import dataclass
 from typing import Any
 
 from engine import keys as k
-from engine.backend.netlink import KernelState, read_kernel
+from engine.backend.netlink import KernelState
+from engine.backend.netlink_process import KernelRead
+from engine.backend.netns import chosen_netns
 from engine.backend.nm_dbus import NMClient
 from engine.backend.nm_read import DEVICE_STATE_ACTIVATED, NMDevice, NMState, read_nm
 from engine.errors import NoBackend
+from engine.gc_pause import gc_paused
 
-NETNS_ENV = "NMTUI_STATE_NETNS"
 V6_METHODS = {  # NM ipv6.method -> (enabled, dhcp, autoconf)
     "auto": (True, True, True),
     "dhcp": (True, True, False),
@@ -155,12 +156,26 @@ def combine(
     return state
 
 
-async def read_live(bus_address: str | None = None, netns: str | None = None) -> LiveState:
-    """Read NM and the kernel concurrently; fall back to the kernel alone without NM."""
-    netns = netns if netns is not None else os.environ.get(NETNS_ENV) or None
-    kernel_task = asyncio.create_task(asyncio.to_thread(read_kernel, netns))
-    nm: NMState | None = None
-    missing: str | None = None
+async def read_live(
+    bus_address: str | None = None, netns: str | None = None, kernel: KernelRead | None = None
+) -> LiveState:
+    """Read NM and the kernel concurrently; fall back to the kernel alone without NM.
+
+    ``kernel`` is a kernel read the caller started early (it must be of the same
+    netns); without one, it starts here. The garbage collector is paused for the
+    read (see :mod:`engine.gc_pause`).
+    """
+    netns = chosen_netns(netns)
+    kernel = kernel if kernel is not None else KernelRead(netns)
+    try:
+        with gc_paused():
+            return await _read_live(bus_address, netns, kernel)
+    finally:
+        kernel.cancel()
+
+
+async def _read_nm_or_why(bus_address: str | None) -> tuple[NMState | None, str | None]:
+    """NM's view, or None and why there is none (no NetworkManager on the bus)."""
     try:
         client = await NMClient.connect(bus_address)
         try:
@@ -168,15 +183,23 @@ async def read_live(bus_address: str | None = None, netns: str | None = None) ->
                 raise NoBackend(
                     "NetworkManager is not running (try: systemctl start NetworkManager)"
                 )
-            nm = await read_nm(client)
+            return await read_nm(client), None
         finally:
             client.close()
     except NoBackend as exc:
-        missing = str(exc)
-    kernel = await kernel_task
+        return None, str(exc)
+
+
+async def _read_live(bus_address: str | None, netns: str | None, kernel: KernelRead) -> LiveState:
+    kernel_task = asyncio.create_task(kernel.result())
+    try:
+        nm, missing = await _read_nm_or_why(bus_address)
+        kernel_state = await kernel_task
+    finally:
+        kernel_task.cancel()  # when NM's side failed: the result is not wanted
     # In a sandbox the kernel hostname lives in NM's UTS namespace: NM's copy is the truth.
     running = (nm.hostname if nm else None) if netns else socket.gethostname()
-    return LiveState(combine(kernel, nm, running), nm_missing=missing, nm=nm)
+    return LiveState(combine(kernel_state, nm, running), nm_missing=missing, nm=nm)
 
 
 def filter_interfaces(state: dict[str, Any], globs: list[str]) -> dict[str, Any]:

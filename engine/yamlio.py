@@ -23,6 +23,7 @@ import yaml
 from engine import keys as k
 from engine.errors import InvalidInput, Problem
 from engine.paths import PathPart
+from engine.yaml_emit import emit
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _DROPPED_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
@@ -281,6 +282,9 @@ def dumps(state: dict[str, Any], fmt: str = "yaml") -> str:
         return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
     if fmt != "yaml":
         raise ValueError(f"unknown format {fmt!r}; use 'yaml' or 'json'")
+    fast = emit(ordered, StateDumper)
+    if fast is not None:
+        return fast
     return yaml.dump(
         ordered,
         Dumper=StateDumper,

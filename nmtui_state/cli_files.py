@@ -1,15 +1,15 @@
-"""File commands that need no host: validate, diff, format, gen-revert, gen-conf."""
+"""File commands that need no host: validate, diff, format, gen-revert, gen-conf.
+
+Handlers import what they use when they run (see :mod:`nmtui_state.cli_host`).
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from typing import Any
 
-from engine import yamlio
 from engine.errors import InvalidInput, Problem
-from nmtui_state.cli_io import check, fail_on_errors, print_unified, read_state
 
 
 def add_parsers(sub: Any) -> None:
@@ -42,6 +42,10 @@ def add_parsers(sub: Any) -> None:
 
 
 def _current(path: str | None) -> dict[str, Any]:
+    import asyncio
+
+    from nmtui_state.cli_io import check, fail_on_errors, read_state
+
     if path:
         sf = read_state(path)
         fail_on_errors(check(sf))
@@ -58,6 +62,8 @@ def _current(path: str | None) -> dict[str, Any]:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from nmtui_state.cli_io import check, fail_on_errors, read_state
+
     current = read_state(args.current).state if args.current else None
     problems = []
     for path in args.files:
@@ -76,6 +82,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _merged(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
     from engine.merge import merge
+    from nmtui_state.cli_io import check, fail_on_errors, read_state
 
     current = _current(args.current)
     sf = read_state(args.file)
@@ -86,6 +93,7 @@ def _merged(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
 def cmd_diff(args: argparse.Namespace) -> int:
     from engine.diff import diff, summary, unified
     from engine.normalize import normalize
+    from nmtui_state.cli_io import print_unified
 
     current, merged = _merged(args)
     current = normalize(current)
@@ -102,6 +110,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_gen_revert(args: argparse.Namespace) -> int:
+    from engine import yamlio
     from engine.normalize import normalize
     from engine.revert import revert_state
 
@@ -111,13 +120,18 @@ def cmd_gen_revert(args: argparse.Namespace) -> int:
 
 
 def cmd_format(args: argparse.Namespace) -> int:
+    from engine import yamlio
+    from nmtui_state.cli_io import read_state
+
     sf = read_state(args.file)
     sys.stdout.write(yamlio.dumps(sf.state, fmt="json" if args.json else "yaml"))
     return 0
 
 
 def cmd_gen_conf(args: argparse.Namespace) -> int:
+    from engine import yamlio
     from engine.genconf import UntranslatableInterface, gen_conf
+    from nmtui_state.cli_io import check, fail_on_errors, read_state
 
     sf = read_state(args.file)
     fail_on_errors(check(sf, current=sf.state))

@@ -1,9 +1,12 @@
-"""Host commands: show, apply, commit, rollback, edit (they talk to NetworkManager)."""
+"""Host commands: show, apply, commit, rollback, edit (they talk to NetworkManager).
+
+Handlers import what they use (asyncio, YAML, the engine) when they run, so
+building the parser stays cheap and ``show`` can start its kernel read first.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import shlex
 import signal
@@ -12,9 +15,7 @@ import sys
 import tempfile
 from typing import Any
 
-from engine import secrets, yamlio
 from engine.errors import InvalidInput
-from nmtui_state.cli_io import check, fail_on_errors, read_state
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
@@ -69,10 +70,19 @@ def add_parsers(sub: Any) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from engine.backend.netlink_process import KernelRead
+    from engine.backend.netns import chosen_netns
+
+    # Started before the rest of the show path is imported: the kernel read runs in a
+    # helper process, whose start-up then overlaps our imports (see netlink_process).
+    kernel = KernelRead(chosen_netns())
+    import asyncio
+
+    from engine import secrets, yamlio
     from engine.normalize import normalize
     from engine.show import filter_interfaces, read_live, running_config
 
-    live = asyncio.run(read_live())
+    live = asyncio.run(read_live(kernel=kernel))
     if live.nm_missing:
         print(
             f"nmtui-state: note: NetworkManager data missing ({live.nm_missing}); "
@@ -88,6 +98,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> int:
+    import asyncio
+
     from engine.apply import ApplyResult, apply_async
     from engine.diff import summary
 
@@ -156,6 +168,9 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
+    from engine import yamlio
+    from nmtui_state.cli_io import check, fail_on_errors, read_state
+
     loaded = [read_state(path) for path in args.files]  # all files parse before any applies
     for sf in loaded:
         schema = [p for p in check(sf) if p.is_error and "does not exist" not in p.message]
@@ -169,6 +184,8 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 
 def cmd_checkpoint(args: argparse.Namespace) -> int:
+    import asyncio
+
     from engine.apply import checkpoint_action
 
     path = asyncio.run(checkpoint_action(args.command, args.checkpoint))
@@ -188,8 +205,12 @@ def _ask(prompt: str) -> bool:
 
 def cmd_edit(args: argparse.Namespace) -> int:
     """nmstatectl-style $EDITOR round trip: show → edit → validate (retry on error) → apply."""
+    import asyncio
+
+    from engine import yamlio
     from engine.normalize import normalize
     from engine.show import filter_interfaces, read_live, running_config
+    from nmtui_state.cli_io import check, fail_on_errors, read_state
 
     live = asyncio.run(read_live())
     state = running_config(filter_interfaces(normalize(live.state), args.globs))

@@ -15,6 +15,12 @@ import socket
 
 CLONE_NEWNET = 0x40000000
 NETLINK_ROUTE = 0
+NETNS_ENV = "NMTUI_STATE_NETNS"  # the named netns to read (a sandbox); unset: our own
+
+
+def chosen_netns(netns: str | None = None) -> str | None:
+    """``netns`` if given, else ``$NMTUI_STATE_NETNS``, else None (this process's netns)."""
+    return netns if netns is not None else os.environ.get(NETNS_ENV) or None
 
 
 def _setns(fd: int) -> None:

@@ -1,7 +1,7 @@
 """The kernel half of ``show`` on shapes a sandbox cannot produce on demand.
 
-pyroute2 hands over decoded messages; these fakes carry the same keys, so
-the shaping code sees what it sees on a real host (the sandbox round trips
+``plain_link`` turns pyroute2's messages into plain dicts; these fakes are
+such dicts, so the shaping code sees what it sees on a real host (the sandbox round trips
 in test_apply_roundtrip.py cover the common shapes end to end).
 """
 
@@ -12,21 +12,13 @@ from typing import Any
 from engine.backend.netlink import shape_kernel
 
 
-class Link(dict[str, Any]):
-    """An RTM_NEWLINK as pyroute2 decodes it: attributes by name, nested ones by path."""
-
-    def get_nested(self, *path: str) -> Any:
-        node: Any = self
-        for key in path:
-            node = node.get(key) if isinstance(node, dict) else None
-        return node
-
-
-def _link(index: int, name: str, kind: str | None = None, **attrs: Any) -> Link:
+def _link(index: int, name: str, kind: str | None = None, **attrs: Any) -> dict[str, Any]:
+    """A link as :func:`engine.backend.netlink.plain_link` hands it to the shaping code."""
     mac = f"02:00:00:00:00:{index:02x}"
-    link = Link(index=index, ifname=name, flags=1, mtu=1500, address=mac)
+    link: dict[str, Any] = {"index": index, "ifname": name, "flags": 1, "mtu": 1500}
+    link["address"] = mac
     if kind is not None:
-        link["IFLA_LINKINFO"] = {"IFLA_INFO_KIND": kind, "IFLA_INFO_DATA": attrs.pop("data", {})}
+        link.update(kind=kind, data=attrs.pop("data", {}))
     link.update(attrs)
     return link
 
@@ -36,7 +28,7 @@ def test_veth_peer_in_another_namespace_is_not_a_local_interface() -> None:
     host's own index 7 is an unrelated interface."""
     links = [
         _link(7, "br0", "bridge", data={}),
-        _link(8, "vethab", "veth", link=7, IFLA_LINK_NETNSID=0),
+        _link(8, "vethab", "veth", link=7, netnsid=0),
         _link(9, "ve1", "veth", link=10),
         _link(10, "ve1p", "veth", link=9),
     ]
