@@ -52,6 +52,7 @@ from bench.apply import (  # noqa: E402
     IN_MEMORY,
     add_and_activate,
     bounded_calls,
+    compile_ours,
     gather_bounded,
     ours_cli_argv,
     profile_uuid,
@@ -272,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=REPEAT, help="runs per timing (best)")
     parser.add_argument("--no-peer", action="store_true", help="time ours only")
     args = parser.parse_args(argv)
+    compile_ours()
     with_peer = not args.no_peer and peer.peer_python() is not None
     if not args.no_peer and not with_peer:
         print("note: peer columns skipped (libnmstate 0.3.6 unavailable, see above)")

@@ -29,6 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.apply import compile_ours  # noqa: E402
 from nmtui_state.app import NmtuiStateApp  # noqa: E402
 from nmtui_state.sandbox import Sandbox  # noqa: E402
 from nmtui_state.session import Session  # noqa: E402
@@ -111,6 +112,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="10,100,1000")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    compile_ours()
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         with Sandbox(demo=True) as sb:

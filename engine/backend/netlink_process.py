@@ -14,8 +14,9 @@ The helper is ``python -P -m engine.backend.netlink_process [NETNS]``, run
 from ``/`` with this process's interpreter and the directory this ``engine``
 package was loaded from first on its path (so a source checkout reads with
 its own code, and a stray ``engine/`` in the working directory of a root
-shell is never imported). When it cannot be started at all, the read runs on
-a thread here instead.
+shell is never imported). When it cannot be started, or breaks for a reason
+of its own (an interpreter without pyroute2, say), the read runs on a thread
+here instead; a failure of the read itself is reported, not retried.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pathlib import Path
 from engine.backend.netlink import KernelState, read_kernel
 
 MODULE = "engine.backend.netlink_process"
+READ_FAILED = 2  # the helper's exit status when the read itself failed (its stderr says why)
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
@@ -86,9 +88,10 @@ class KernelRead:
         except BaseException:  # cancelled (a newer refresh, Ctrl-C): do not leave it running
             self.cancel()
             raise
-        if proc.returncode != 0:
-            reason = _last_line(err) or f"exit status {proc.returncode}"
-            raise OSError(f"reading the kernel's links over netlink failed: {reason}")
+        if proc.returncode == READ_FAILED:
+            raise OSError(f"reading the kernel's links over netlink failed: {_last_line(err)}")
+        if proc.returncode != 0:  # the helper itself broke (an interpreter without pyroute2?)
+            return await asyncio.to_thread(read_kernel, self.netns)
         data = json.loads(out)
         return KernelState(interfaces=data["interfaces"], routes=data["routes"])
 
@@ -115,7 +118,7 @@ def main(argv: list[str]) -> None:
     except Exception as exc:  # reported to the parent as one line, raised there
         sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
         sys.stderr.flush()
-        os._exit(1)
+        os._exit(READ_FAILED)
     sys.stdout.write(payload)
     sys.stdout.flush()
     os._exit(0)

@@ -68,6 +68,14 @@ def test_without_an_interpreter_to_start_it_reads_in_process(
     assert "br0" in _result(read).interfaces
 
 
+def test_a_broken_helper_falls_back_to_reading_in_process(
+    module_demo_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crash = [sys.executable, "-c", "raise ImportError('no pyroute2 here')"]
+    monkeypatch.setattr(netlink_process, "helper_argv", lambda netns: crash)
+    assert "br0" in _result(KernelRead(module_demo_sandbox.name)).interfaces
+
+
 def test_cancel_stops_a_running_helper(monkeypatch: pytest.MonkeyPatch) -> None:
     slow = [sys.executable, "-c", "import time; time.sleep(30)"]
     monkeypatch.setattr(netlink_process, "helper_argv", lambda netns: slow)
