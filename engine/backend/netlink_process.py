@@ -1,4 +1,4 @@
-"""Kernel reads in a short-lived helper process, so they run beside the D-Bus read, not in turn.
+"""Kernel reads in a helper process, so they run beside the D-Bus read, not in turn.
 
 pyroute2 decodes netlink in pure Python, and every message it builds is a
 reference cycle (each object keeps ``self.chain = [self]``). Read on a
@@ -6,39 +6,48 @@ thread of the caller, a host with 600 links costs ~0.2 s of CPU under the
 caller's GIL (stalling the D-Bus reader and, in the TUI, the screen) and
 then ~0.09 s more when the garbage collector frees some 200,000 cyclic
 objects. A helper process decodes on the other core while this one talks to
-NetworkManager, pays the pyroute2 import there, and exits without ever
-collecting: what comes back is the already shaped :class:`KernelState` as
-JSON (plain dicts, a few hundred kilobytes at 600 links).
+NetworkManager, pays the pyroute2 import there, and collects its garbage
+after it has answered: what comes back is the already shaped
+:class:`KernelState` as one line of JSON (~170 kB at 600 links).
 
-The helper is ``python -P -m engine.backend.netlink_process [NETNS]``, run
-from ``/`` with this process's interpreter and the directory this ``engine``
-package was loaded from first on its path (so a source checkout reads with
-its own code, and a stray ``engine/`` in the working directory of a root
-shell is never imported). When it cannot be started, or breaks for a reason
-of its own (an interpreter without pyroute2, say), the read runs on a thread
-here instead; a failure of the read itself is reported, not retried.
+One helper serves a whole process: it starts on the first read and answers
+requests (``ID NETNS``, one per line) until its stdin closes, which happens
+when this process exits or dies, so the TUI's refreshes and an apply's
+verification reads pay for the start only once. It is
+``python -P -m engine.backend.netlink_process --serve``, run from ``/`` with
+this process's interpreter and the directory this ``engine`` package was
+loaded from first on its path (a source checkout reads with its own code,
+and a stray ``engine/`` in the working directory of a root shell is never
+imported). When it cannot be started, or dies (an interpreter without
+pyroute2, say), reads run on a thread here instead; a failure of the read
+itself (no such netns) is reported, not retried.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import IO, Any
 
 from engine.backend.netlink import KernelState, read_kernel
+from engine.gc_pause import gc_paused
 
 MODULE = "engine.backend.netlink_process"
-READ_FAILED = 2  # the helper's exit status when the read itself failed (its stderr says why)
+OWN_NETNS = "-"  # the request's netns field when the helper should read its own namespace
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
-def helper_argv(netns: str | None) -> list[str]:
-    """The command line of the helper (``-P``: no working directory on ``sys.path``)."""
-    return [sys.executable, "-P", "-m", MODULE, *([netns] if netns else [])]
+def helper_argv() -> list[str]:
+    """The helper's command line (``-P``: no working directory on ``sys.path``)."""
+    return [sys.executable, "-P", "-m", MODULE, "--serve"]
 
 
 def _helper_env() -> dict[str, str]:
@@ -48,59 +57,148 @@ def _helper_env() -> dict[str, str]:
     return env
 
 
-def _last_line(text: bytes) -> str:
-    lines = text.decode(errors="replace").strip().splitlines()
-    return lines[-1] if lines else ""
+class HelperGone(Exception):
+    """The helper exited (or never could start): read in-process instead."""
+
+
+class Helper:
+    """The parent's end of one helper process: send requests, match answers to them.
+
+    Answers carry their request's id, so reads may be collected in any
+    order and from any thread. One lock guards each direction of the pipe;
+    the answers not yet collected have their own, so abandoning a read never
+    waits for another read to finish (the TUI's event loop calls it).
+    """
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            helper_argv(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # failures travel as answers; a crash is an EOF
+            cwd="/",
+            env=_helper_env(),
+        )
+        self._ids = itertools.count(1)
+        self._send_lock = threading.Lock()
+        self._recv_lock = threading.Lock()
+        self._book_lock = threading.Lock()
+        self._answers: dict[int, dict[str, Any]] = {}
+        self._abandoned: set[int] = set()
+        self.gone = False
+
+    def send(self, netns: str | None) -> int:
+        """Ask for a read of ``netns``; the id to :meth:`receive` its answer with."""
+        stdin = self.proc.stdin
+        assert stdin is not None
+        with self._send_lock:
+            request_id = next(self._ids)
+            try:
+                stdin.write(f"{request_id} {netns or OWN_NETNS}\n".encode())
+                stdin.flush()
+            except OSError as exc:
+                self.gone = True
+                raise HelperGone from exc
+        return request_id
+
+    def receive(self, request_id: int) -> dict[str, Any]:
+        """The answer to ``request_id`` (blocking; call it on a worker thread)."""
+        stdout = self.proc.stdout
+        assert stdout is not None
+        with self._recv_lock:
+            while True:
+                with self._book_lock:
+                    if request_id in self._answers:
+                        return self._answers.pop(request_id)
+                line = stdout.readline()
+                if not line:
+                    self.gone = True
+                    raise HelperGone
+                answer = json.loads(line)
+                with self._book_lock:
+                    if answer["id"] in self._abandoned:
+                        self._abandoned.discard(answer["id"])
+                    else:
+                        self._answers[answer["id"]] = answer
+
+    def abandon(self, request_id: int) -> None:
+        """Nobody will collect ``request_id``: drop its answer when it comes."""
+        with self._book_lock:
+            if self._answers.pop(request_id, None) is None:
+                self._abandoned.add(request_id)
+
+    def pending(self) -> int:
+        """Answers kept or awaited for nobody (for tests: abandoned reads leave nothing)."""
+        with self._book_lock:
+            return len(self._answers) + len(self._abandoned)
+
+    def close(self) -> None:
+        """End the helper (closing its stdin is its signal to exit) and reap it."""
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        self.proc.wait()
+
+
+_helper: Helper | None = None
+_helper_lock = threading.Lock()
+
+
+def _the_helper() -> Helper:
+    """This process's helper, started now if there is none or the last one died."""
+    global _helper
+    with _helper_lock:
+        if _helper is None or _helper.gone:
+            try:
+                _helper = Helper()
+            except OSError as exc:  # no interpreter to start
+                raise HelperGone from exc
+        return _helper
 
 
 class KernelRead:
-    """One kernel read running in the helper process; :meth:`result` awaits it.
+    """One kernel read, asked of the helper when created; :meth:`result` awaits it.
 
-    Starting costs a millisecond (a fork and exec), so a caller that knows
-    it will read (``nmtui-state show``) starts this before loading the rest
-    of its code, and the helper's own start-up overlaps that.
+    Asking costs well under a millisecond (a millisecond or two more the first
+    time, to start the helper), so a caller that knows it will read (``nmtui-state
+    show``) creates this before loading the rest of its code.
     """
 
     def __init__(self, netns: str | None = None) -> None:
         self.netns = netns
-        self._proc: subprocess.Popen[bytes] | None
+        self._helper: Helper | None = None
+        self._id = 0
+        self._collected = False
         try:
-            self._proc = subprocess.Popen(
-                helper_argv(netns),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                cwd="/",
-                env=_helper_env(),
-            )
-        except OSError:
-            self._proc = None  # no interpreter to start: read on a thread instead
+            helper = _the_helper()
+            self._id = helper.send(netns)
+            self._helper = helper
+        except HelperGone:
+            pass
 
     async def result(self) -> KernelState:
         """The shaped kernel state; OSError (one line) when the read failed."""
         import asyncio  # the caller runs a loop, so this costs nothing; a starter need not
 
-        proc = self._proc
-        if proc is None:
+        helper = self._helper
+        self._collected = True
+        answer = None
+        if helper is not None:
+            try:
+                answer = await asyncio.to_thread(helper.receive, self._id)
+            except HelperGone:
+                answer = None
+        if answer is None:
             return await asyncio.to_thread(read_kernel, self.netns)
-        try:
-            out, err = await asyncio.to_thread(proc.communicate)
-        except BaseException:  # cancelled (a newer refresh, Ctrl-C): do not leave it running
-            self.cancel()
-            raise
-        if proc.returncode == READ_FAILED:
-            raise OSError(f"reading the kernel's links over netlink failed: {_last_line(err)}")
-        if proc.returncode != 0:  # the helper itself broke (an interpreter without pyroute2?)
-            return await asyncio.to_thread(read_kernel, self.netns)
-        data = json.loads(out)
-        return KernelState(interfaces=data["interfaces"], routes=data["routes"])
+        if "error" in answer:
+            raise OSError(f"reading the kernel's links over netlink failed: {answer['error']}")
+        state = answer["state"]
+        return KernelState(interfaces=state["interfaces"], routes=state["routes"])
 
     def cancel(self) -> None:
-        """Stop the helper if it is still running (its result is no longer wanted)."""
-        if self._proc is not None and self._proc.poll() is None:
-            with contextlib.suppress(OSError):
-                self._proc.kill()
-            self._proc.wait()
+        """The result is no longer wanted (a newer refresh, Ctrl-C)."""
+        if self._helper is not None and not self._collected:
+            self._collected = True
+            self._helper.abandon(self._id)
 
 
 async def read_kernel_async(netns: str | None = None) -> KernelState:
@@ -108,21 +206,37 @@ async def read_kernel_async(netns: str | None = None) -> KernelState:
     return await KernelRead(netns).result()
 
 
-def main(argv: list[str]) -> None:
-    """The helper: read, print JSON, and leave without the exit-time garbage collection."""
-    gc.disable()  # nothing here outlives the process: collecting would only cost time
-    netns = argv[1] if len(argv) > 1 else None
+def _answer(request: str) -> dict[str, Any]:
+    request_id, _, netns = request.strip().partition(" ")
+    answer: dict[str, Any] = {"id": int(request_id)}
     try:
-        state = read_kernel(netns)
-        payload = json.dumps({"interfaces": state.interfaces, "routes": state.routes})
+        state = read_kernel(None if netns == OWN_NETNS else netns)
     except Exception as exc:  # reported to the parent as one line, raised there
-        sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
-        sys.stderr.flush()
-        os._exit(READ_FAILED)
-    sys.stdout.write(payload)
-    sys.stdout.flush()
-    os._exit(0)
+        answer["error"] = f"{type(exc).__name__}: {exc}"
+    else:
+        answer["state"] = {"interfaces": state.interfaces, "routes": state.routes}
+    return answer
+
+
+def serve(requests: IO[str], answers: IO[str]) -> None:
+    """The helper's loop: one answer line per request line, until the requests end.
+
+    The collector runs between requests, never during a read (see the module
+    docstring), so a long-lived helper (the TUI's) keeps a steady size.
+    """
+    for request in requests:
+        with gc_paused():  # ends with the answer sent: the collection it held back comes after
+            answers.write(json.dumps(_answer(request)) + "\n")
+            answers.flush()
+        gc.collect()
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    if sys.argv[1:] != ["--serve"]:
+        sys.exit(f"usage: python -m {MODULE} --serve  (started by nmtui-state, not by hand)")
+    # Ctrl-C at the terminal reaches the whole process group: the parent decides what
+    # stops; this helper ends when its parent does (its stdin closes).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(BrokenPipeError):
+        serve(sys.stdin, sys.stdout)
+    os._exit(0)  # nothing to clean up; skip the exit-time collection

@@ -1,9 +1,10 @@
 """The kernel read in its helper process (engine.backend.netlink_process).
 
-``show`` reads netlink in a short-lived helper so the decoding runs beside
-the D-Bus read and its garbage never reaches the caller. These tests pin
-what that must not change: the same state as reading in-process, one-line
-errors, a fallback when no helper can start, and no helper left behind.
+``show`` reads netlink in a helper so the decoding runs beside the D-Bus
+read and its garbage never reaches the caller. These tests pin what that
+must not change: the same state as reading in-process, answers matched to
+their reads, one-line errors, a fallback when the helper cannot run, one
+helper per process, and nothing left behind.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,6 +22,24 @@ from engine.backend.netlink import read_kernel
 from engine.backend.netlink_process import KernelRead, helper_argv
 from engine.gc_pause import gc_paused
 from nmtui_state.sandbox import Sandbox
+
+ROUTE = {
+    "destination": "203.0.113.0/24",
+    "next-hop-interface": "eth1",
+    "next-hop-address": "192.0.2.1",
+    "metric": 100,
+    "table-id": 254,
+}
+
+
+@pytest.fixture
+def fresh_helper(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No helper yet: the test starts its own (and it is ended afterwards)."""
+    monkeypatch.setattr(netlink_process, "_helper", None)
+    yield
+    helper = netlink_process._helper
+    if helper is not None and helper.proc.poll() is None:
+        helper.close()
 
 
 def _result(read: KernelRead) -> Any:
@@ -33,22 +53,59 @@ def test_helper_reads_what_an_in_process_read_gives(module_demo_sandbox: Sandbox
     assert via_helper.interfaces == direct.interfaces
     assert via_helper.routes == direct.routes
     assert {"eth1", "eth2", "eth3", "br0"} <= set(via_helper.interfaces)
-    route = {
-        "destination": "203.0.113.0/24",
-        "next-hop-interface": "eth1",
-        "next-hop-address": "192.0.2.1",
-        "metric": 100,
-        "table-id": 254,
-    }
-    assert route in via_helper.routes  # a unicast route survives the kernel-side filter
+    assert ROUTE in via_helper.routes  # a unicast route survives the kernel-side filter
+
+
+def test_answers_go_to_their_own_reads(
+    module_demo_sandbox: Sandbox, sandbox: Sandbox, fresh_helper: None
+) -> None:
+    """Reads of two hosts, collected in the opposite order, from one helper."""
+    demo = KernelRead(module_demo_sandbox.name)
+    bare = KernelRead(sandbox.name)
+
+    async def both() -> tuple[Any, Any]:
+        bare_state = await bare.result()
+        return await demo.result(), bare_state
+
+    demo_state, bare_state = asyncio.run(both())
+    assert "br0" in demo_state.interfaces
+    assert set(bare_state.interfaces) == {"lo"}
+    assert netlink_process._helper is not None
+    assert netlink_process._helper.pending() == 0
+
+
+def test_one_helper_serves_the_process_and_ends_with_its_stdin(
+    module_demo_sandbox: Sandbox, fresh_helper: None
+) -> None:
+    _result(KernelRead(module_demo_sandbox.name))
+    helper = netlink_process._helper
+    assert helper is not None
+    pid = helper.proc.pid
+    _result(KernelRead(module_demo_sandbox.name))
+    assert netlink_process._helper is helper and helper.proc.pid == pid
+    helper.close()
+    assert helper.proc.returncode == 0
+
+
+def test_an_abandoned_read_leaves_nothing_behind(
+    module_demo_sandbox: Sandbox, fresh_helper: None
+) -> None:
+    first = KernelRead(module_demo_sandbox.name)
+    first.cancel()
+    assert "br0" in _result(KernelRead(module_demo_sandbox.name)).interfaces
+    assert netlink_process._helper is not None
+    assert netlink_process._helper.pending() == 0  # the dropped answer was discarded
 
 
 def test_helper_is_started_safely() -> None:
     """-P: a stray engine/ in a root shell's working directory is never imported."""
-    argv = helper_argv("ns0")
-    assert argv[:4] == [sys.executable, "-P", "-m", "engine.backend.netlink_process"]
-    assert argv[4:] == ["ns0"]
-    assert helper_argv(None)[4:] == []
+    assert helper_argv() == [
+        sys.executable,
+        "-P",
+        "-m",
+        "engine.backend.netlink_process",
+        "--serve",
+    ]
 
 
 def test_a_failed_read_is_one_line_naming_the_cause() -> None:
@@ -60,30 +117,36 @@ def test_a_failed_read_is_one_line_naming_the_cause() -> None:
 
 
 def test_without_an_interpreter_to_start_it_reads_in_process(
-    module_demo_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+    module_demo_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, fresh_helper: None
 ) -> None:
     monkeypatch.setattr(netlink_process.sys, "executable", "/nonexistent/python3")
     read = KernelRead(module_demo_sandbox.name)
-    assert read._proc is None
+    assert read._helper is None
     assert "br0" in _result(read).interfaces
 
 
-def test_a_broken_helper_falls_back_to_reading_in_process(
-    module_demo_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+def test_a_helper_that_dies_is_replaced_and_the_read_done_in_process(
+    module_demo_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, fresh_helper: None
 ) -> None:
     crash = [sys.executable, "-c", "raise ImportError('no pyroute2 here')"]
-    monkeypatch.setattr(netlink_process, "helper_argv", lambda netns: crash)
+    monkeypatch.setattr(netlink_process, "helper_argv", lambda: crash)
+    read = KernelRead(module_demo_sandbox.name)
+    assert "br0" in _result(read).interfaces  # answered by the in-process fallback
+    dead = netlink_process._helper
+    assert dead is not None and dead.gone
+    monkeypatch.undo()
+    monkeypatch.setattr(netlink_process, "_helper", dead)
     assert "br0" in _result(KernelRead(module_demo_sandbox.name)).interfaces
+    assert netlink_process._helper is not dead  # a new helper took over
 
 
-def test_cancel_stops_a_running_helper(monkeypatch: pytest.MonkeyPatch) -> None:
-    slow = [sys.executable, "-c", "import time; time.sleep(30)"]
-    monkeypatch.setattr(netlink_process, "helper_argv", lambda netns: slow)
-    read = KernelRead(None)
-    proc = read._proc
-    assert proc is not None and proc.poll() is None
-    read.cancel()
-    assert proc.returncode == -9  # killed and reaped: no zombie, no orphan
+def test_the_helper_loop_answers_each_request_line() -> None:
+    import io
+
+    answers = io.StringIO()
+    netlink_process.serve(io.StringIO("7 nmtui-no-such-netns\n"), answers)
+    (line,) = answers.getvalue().splitlines()
+    assert '"id": 7' in line and "FileNotFoundError" in line
 
 
 def test_gc_pause_nests_and_restores() -> None:
