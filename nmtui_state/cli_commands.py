@@ -19,6 +19,9 @@ def add_parsers(sub: Any) -> None:
 
 
 def run_app(args: argparse.Namespace) -> int:
+    from engine.backend.netlink_process import prestart
+
+    prestart()  # the kernel reader starts while Textual loads (see netlink_process)
     from nmtui_state.app import run
 
     return run(args)

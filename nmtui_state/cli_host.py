@@ -168,6 +168,9 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
+    from engine.backend.netlink_process import prestart
+
+    prestart()  # the kernel reader starts while the files are loaded and checked
     from engine import yamlio
     from nmtui_state.cli_io import check, fail_on_errors, read_state
 
@@ -205,6 +208,9 @@ def _ask(prompt: str) -> bool:
 
 def cmd_edit(args: argparse.Namespace) -> int:
     """nmstatectl-style $EDITOR round trip: show → edit → validate (retry on error) → apply."""
+    from engine.backend.netlink_process import prestart
+
+    prestart()
     import asyncio
 
     from engine import yamlio

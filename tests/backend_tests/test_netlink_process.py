@@ -87,6 +87,16 @@ def test_one_helper_serves_the_process_and_ends_with_its_stdin(
     assert helper.proc.returncode == 0
 
 
+def test_prestart_starts_the_helper_that_later_reads_use(
+    module_demo_sandbox: Sandbox, fresh_helper: None
+) -> None:
+    netlink_process.prestart()
+    helper = netlink_process._helper
+    assert helper is not None and helper.proc.poll() is None
+    assert "br0" in _result(KernelRead(module_demo_sandbox.name)).interfaces
+    assert netlink_process._helper is helper
+
+
 def test_an_abandoned_read_leaves_nothing_behind(
     module_demo_sandbox: Sandbox, fresh_helper: None
 ) -> None:
