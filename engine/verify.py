@@ -8,11 +8,14 @@ for, link-local addresses, counters) never appear here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from engine import keys as k
+from engine.bridge_vlans import vid_map
 
+_PORT_VLAN = re.compile(r"\.port\[[^\]]+\]\.vlan$")  # a bridge port's VLANs, not a vlan link
 UNVERIFIED_KEYS = {
     "description",
     "802.1x",
@@ -60,6 +63,11 @@ def _addr_set(value: Any) -> set[tuple[str, int]]:
 
 
 def _compare(path: str, wanted: Any, found: Any, out: list[Mismatch]) -> None:
+    if _PORT_VLAN.search(path) and isinstance(wanted, dict) and isinstance(found, dict):
+        # The same VLANs may be cut into ids and ranges differently, in another order.
+        if vid_map(wanted) != vid_map(found):
+            out.append(Mismatch(path, wanted, found))
+        return
     if isinstance(wanted, dict):
         if not isinstance(found, dict):
             out.append(Mismatch(path, wanted, found))

@@ -13,6 +13,7 @@ from typing import Any
 
 from engine import keys as k
 from engine.backend.netns import netlink_fd
+from engine.bridge_vlans import ranges_from_kernel, section_from_ranges
 
 # rtnetlink link kind -> schema interface type
 KIND_TO_TYPE: dict[str, str] = {
@@ -31,6 +32,8 @@ MACVLAN_MODES = {1: "private", 2: "vepa", 4: "bridge", 8: "passthru", 16: "sourc
 RT_PROTO_KERNEL = 2
 RT_TABLE_MAIN = 254
 RTN_UNICAST = 1
+AF_BRIDGE = 7
+RTEXT_FILTER_BRVLAN_COMPRESSED = 0x4  # port VLANs in the dump, ranges as begin/end pairs
 IFF_UP = 1
 CENTISECONDS = 100
 
@@ -129,14 +132,36 @@ def _bridge_options(data: Any) -> dict[str, Any]:
     }
 
 
-def _bridge_port(link: dict[str, Any]) -> dict[str, Any]:
+def _bridge_port(link: dict[str, Any], vlans: list[tuple[int, int]] | None) -> dict[str, Any]:
     data = link.get("slave_data")
     port: dict[str, Any] = {k.NAME: link.get("ifname")}
     if data is not None:
         port["stp-priority"] = data.get("IFLA_BRPORT_PRIORITY")
         port["stp-path-cost"] = data.get("IFLA_BRPORT_COST")
         port["stp-hairpin-mode"] = bool(data.get("IFLA_BRPORT_MODE"))
+    if vlans is not None:
+        ranges = ranges_from_kernel(vlans)
+        if ranges:
+            port[k.VLAN] = section_from_ranges(ranges)
     return port
+
+
+def vlan_filtering(link: dict[str, Any]) -> bool:
+    """Whether ``link`` (a plain link) is a bridge that filters by VLAN."""
+    data = link.get("data")
+    return (
+        link.get("kind") == "bridge"
+        and data is not None
+        and bool(data.get("IFLA_BR_VLAN_FILTERING"))
+    )
+
+
+def port_vlan_entries(msg: Any) -> list[tuple[int, int]]:
+    """A port's (flags, vid) VLAN entries from an AF_BRIDGE RTM_NEWLINK (pyroute2 message)."""
+    spec = NLAs(msg).get("IFLA_AF_SPEC")
+    if spec is None:
+        return []
+    return [(int(v["flags"]), int(v["vid"])) for v in spec.get_attrs("IFLA_BRIDGE_VLAN_INFO")]
 
 
 def _macvlan_mode(kind: str, data: Any) -> str:
@@ -235,18 +260,35 @@ def read_kernel(netns: str | None = None) -> KernelState:
     fileno = netlink_fd(netns) if netns else None
     with IPRoute(fileno=fileno, strict_check=True) as ipr:
         links = [plain_link(msg) for msg in ipr.get_links()]
+        port_vlans = None
+        if any(vlan_filtering(link) for link in links):
+            port_vlans = {
+                msg["index"]: port_vlan_entries(msg)
+                for msg in ipr.link(
+                    "dump", family=AF_BRIDGE, ext_mask=RTEXT_FILTER_BRVLAN_COMPRESSED
+                )
+            }
         addrs = list(ipr.get_addr())
         routes = [
             msg
             for family in (socket.AF_INET, socket.AF_INET6)
             for msg in ipr.route("dump", family=family, dump_filter={"type": RTN_UNICAST})
         ]
-    return shape_kernel(links, addrs, routes)
+    return shape_kernel(links, addrs, routes, port_vlans)
 
 
-def shape_kernel(links: list[dict[str, Any]], addrs: list[Any], routes: list[Any]) -> KernelState:
+def shape_kernel(
+    links: list[dict[str, Any]],
+    addrs: list[Any],
+    routes: list[Any],
+    port_vlans: dict[int, list[tuple[int, int]]] | None = None,
+) -> KernelState:
     """Turn links (as :func:`plain_link` gives them) and raw netlink messages into schema-shaped
-    interfaces and routes."""
+    interfaces and routes.
+
+    ``port_vlans`` (ifindex -> kernel VLAN entries) is only read when some bridge
+    filters by VLAN; ports of such a bridge get their ``vlan`` section from it.
+    """
     names: dict[int, str] = {link["index"]: link["ifname"] for link in links}
     state = KernelState()
     for link in links:
@@ -267,11 +309,14 @@ def shape_kernel(links: list[dict[str, Any]], addrs: list[Any], routes: list[Any
             iface[k.CONTROLLER] = names.get(master, str(master))
         _type_section(iface, link, names)
         state.interfaces[name] = iface
+    filtering_bridges = {link["index"] for link in links if vlan_filtering(link)}
     for link in links:
         master = link.get("master")
         controller = state.interfaces.get(names.get(master or 0) or "")
         if controller is not None and controller[k.TYPE] == k.LINUX_BRIDGE:
-            controller[k.BRIDGE][k.PORT].append(_bridge_port(link))
+            filtering = port_vlans is not None and master in filtering_bridges
+            vlans = (port_vlans or {}).get(link["index"], []) if filtering else None
+            controller[k.BRIDGE][k.PORT].append(_bridge_port(link, vlans))
         elif controller is not None and controller[k.TYPE] in (k.BOND, k.VRF):
             section = k.LINK_AGGREGATION if controller[k.TYPE] == k.BOND else k.VRF
             controller.setdefault(section, {}).setdefault(k.PORT, []).append(link.get("ifname"))

@@ -53,6 +53,7 @@ from engine.backend.nm_types import (
     VLAN_FLAG_REORDER,
     VLAN_PROTOCOLS,
 )
+from engine.bridge_vlans import ranges_from_section
 
 __all__ = [
     "IFACE_TYPE",
@@ -163,24 +164,6 @@ def _ip_settings(iface: dict[str, Any], family: str, l2_port: bool) -> dict[str,
         out["addr-gen-mode"] = ADDR_GEN_MODES[ip["addr-gen-mode"]]
     if v6 and ip.get("token"):
         out["token"] = ip["token"]
-    return out
-
-
-def _port_vlans(vlan: dict[str, Any]) -> list[dict[str, Any]]:
-    """bridge-port.vlans from a port's schema ``vlan`` (access: one pvid; trunk: tag ranges)."""
-
-    def entry(lo: int, hi: int, native: bool) -> dict[str, Any]:
-        return {"vid-start": lo, "vid-end": hi, "pvid": native, "untagged": native}
-
-    if vlan.get(k.MODE, "trunk") == "access":
-        return [entry(int(vlan["tag"]), int(vlan["tag"]), True)] if vlan.get("tag") else []
-    out = []
-    for tag in vlan.get("trunk-tags") or []:
-        rng = tag.get("id-range")
-        lo, hi = (int(rng["min"]), int(rng["max"])) if rng else (int(tag[k.ID]),) * 2
-        out.append(entry(lo, hi, False))
-    if vlan.get("enable-native") and vlan.get("tag"):
-        out.append(entry(int(vlan["tag"]), int(vlan["tag"]), True))
     return out
 
 
@@ -351,7 +334,7 @@ def iface_to_settings(
             if entry.get(key) is not None
         }
         if entry.get(k.VLAN):
-            port["vlans"] = _port_vlans(entry[k.VLAN])
+            port["vlans"] = ranges_from_section(entry[k.VLAN])
     l2_port = ctrl is not None and ctrl[k.TYPE] != k.VRF
     routes = _route_items(state, name)
     if dns_on is None:

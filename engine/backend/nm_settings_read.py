@@ -27,6 +27,7 @@ from engine.backend.nm_types import (
     VLAN_FLAG_LOOSE,
     VLAN_FLAG_REORDER,
 )
+from engine.bridge_vlans import section_from_ranges
 
 
 def _mac_text(value: Any) -> str | None:
@@ -90,31 +91,13 @@ def _filled(section: dict[str, Any], table: dict[str, tuple[str, Any]]) -> dict[
     return out
 
 
-def _vlan_from(vlans: list[dict[str, Any]]) -> dict[str, Any]:
-    """A port's schema ``vlan`` from bridge-port.vlans (inverse of :func:`_port_vlans`)."""
-    native = [v for v in vlans if v.get("pvid") and v.get("untagged")]
-    tagged = [v for v in vlans if v not in native]
-    if native and not tagged:
-        return {k.MODE: "access", "tag": int(native[0]["vid-start"])}
-    tags = [
-        {k.ID: int(v["vid-start"])}
-        if v["vid-start"] == v.get("vid-end", v["vid-start"])
-        else {"id-range": {"min": int(v["vid-start"]), "max": int(v["vid-end"])}}
-        for v in tagged
-    ]
-    out: dict[str, Any] = {k.MODE: "trunk", "trunk-tags": tags, "enable-native": bool(native)}
-    if native:
-        out["tag"] = int(native[0]["vid-start"])
-    return out
-
-
 def bridge_port_entry(nm: dict[str, Any]) -> dict[str, Any]:
     """The controller's ``bridge.port`` item for a port profile (name, stp-*, vlan)."""
     sec = nm.get("bridge-port") or {}
     entry: dict[str, Any] = {k.NAME: nm["connection"].get("interface-name")}
     entry.update(_filled(sec, BRIDGE_PORT_OPTS))
     if sec.get("vlans"):
-        entry[k.VLAN] = _vlan_from(sec["vlans"])
+        entry[k.VLAN] = section_from_ranges(sec["vlans"])
     return entry
 
 
