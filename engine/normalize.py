@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from engine import keys as k
+from engine.ethtool_names import canonical_section
 from engine.topology import ports_of, sort_ports
 
 _MAC_KEYS = frozenset({k.MAC_ADDRESS, k.PERMANENT_MAC_ADDRESS})
@@ -95,6 +96,8 @@ def _canonical_address(entry: Any) -> Any:
 
 def _normalize_interface(iface: dict[str, Any]) -> None:
     iface.setdefault(k.STATE, k.UP)
+    if "ethtool" in iface:  # ethtool -K's short feature names (gro) -> kernel names (rx-gro)
+        iface["ethtool"] = canonical_section(iface["ethtool"])
     for family in k.IP_FAMILIES:
         section = iface.get(family)
         if isinstance(section, dict) and isinstance(section.get(k.ADDRESS), list):

@@ -23,6 +23,7 @@ from engine.backend.netns import chosen_netns
 from engine.backend.nm_dbus import NMClient
 from engine.backend.nm_read import DEVICE_STATE_ACTIVATED, NMDevice, NMState, read_nm
 from engine.errors import NoBackend
+from engine.ethtool_names import schema_ethtool
 from engine.gc_pause import gc_paused
 
 V6_METHODS = {  # NM ipv6.method -> (enabled, dhcp, autoconf)
@@ -125,6 +126,8 @@ def combine(
                 applied = _generated(iface)
             if applied:
                 _ip_method(iface, applied)
+                if applied.get("ethtool"):  # what the profile configures (kernel: not read)
+                    iface["ethtool"] = schema_ethtool(applied["ethtool"])
                 profile = applied.get("connection", {}).get("id")
                 if profile and profile != name:
                     iface[k.PROFILE_NAME] = profile

@@ -54,6 +54,7 @@ from engine.backend.nm_types import (
     VLAN_PROTOCOLS,
 )
 from engine.bridge_vlans import ranges_from_section
+from engine.ethtool_names import nm_ethtool
 
 __all__ = [
     "IFACE_TYPE",
@@ -256,7 +257,7 @@ def _type_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None
 
 
 def _link_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None:
-    """mtu, MAC, ethernet link modes, 802.1x: the properties every type may carry."""
+    """mtu, MAC, ethernet link modes, ethtool, 802.1x: the properties every type may carry."""
     kind = iface[k.TYPE]
     section = {k.LOOPBACK: "loopback", k.INFINIBAND: "infiniband"}.get(kind, "802-3-ethernet")
     wired: dict[str, Any] = {}
@@ -274,6 +275,10 @@ def _link_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None
             wired[prop] = eth[key]
     if wired or kind in (k.ETHERNET, k.VETH):
         nm.setdefault("802-3-ethernet", {}).update(wired)
+    if isinstance(iface.get("ethtool"), dict):
+        ethtool = nm_ethtool(iface["ethtool"])
+        if ethtool:
+            nm["ethtool"] = ethtool
     dot1x = iface.get("802.1x") or {}
     for key, prop in DOT1X_PROPS.items():
         if dot1x.get(key) is not None:

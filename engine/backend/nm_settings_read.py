@@ -28,6 +28,7 @@ from engine.backend.nm_types import (
     VLAN_FLAG_REORDER,
 )
 from engine.bridge_vlans import section_from_ranges
+from engine.ethtool_names import schema_ethtool
 
 
 def _mac_text(value: Any) -> str | None:
@@ -215,6 +216,8 @@ def settings_to_iface(nm: dict[str, Any], device_type: str | None = None) -> dic
     if con.get("lldp", -1) != -1:
         iface["lldp"] = {k.ENABLED: bool(con["lldp"])}
     _type_from(nm, kind, iface)
+    if nm.get("ethtool"):
+        iface["ethtool"] = schema_ethtool(nm["ethtool"])
     dot1x = nm.get("802-1x") or {}
     if dot1x:
         iface["802.1x"] = {

@@ -28,6 +28,7 @@ from typing import Any
 from dbus_fast import Variant
 
 from engine import keys as k
+from engine.ethtool_names import SECTIONS as ETHTOOL_SIGNATURES
 
 #: ``(setting, property) -> D-Bus signature`` for every property the translation emits.
 SIGNATURES: dict[tuple[str, str], str] = {
@@ -292,7 +293,15 @@ CERT_KEYS = frozenset({"ca-cert", "client-cert", "private-key"})
 
 
 def signature(setting: str, prop: str) -> str:
-    """The D-Bus signature of ``setting.prop``; ``KeyError`` naming it when unknown."""
+    """The D-Bus signature of ``setting.prop``; ``KeyError`` naming it when unknown.
+
+    ``ethtool`` properties are an open family (one per feature the kernel
+    knows): their signature follows from their prefix (``feature-``: b ...).
+    """
+    if setting == "ethtool":
+        for prefix, sig in ETHTOOL_SIGNATURES.values():
+            if prop.startswith(prefix):
+                return sig
     try:
         return SIGNATURES[(setting, prop)]
     except KeyError:

@@ -20,6 +20,7 @@ the reason named).
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -431,3 +432,30 @@ def test_cli_apply_to_disk(host: Sandbox, tmp_path: Path) -> None:
     out = cli(host, "apply", write_state(tmp_path, "ve5-absent.yml", desired))
     assert out.returncode == 0, out.stderr
     assert not keyfile.exists()
+
+
+KERNEL_FEATURES = """
+import json, sys
+from pyroute2.ethtool import Ethtool
+features = Ethtool().get_features(sys.argv[1]).features
+print(json.dumps({name: f.enable for name, f in features.items()}))
+"""
+
+
+def kernel_features(sb: Sandbox, name: str) -> dict[str, bool]:
+    """The offload features the kernel reports for ``name`` (ethtool ioctls, in the netns)."""
+    out = sb.run([sys.executable, "-c", KERNEL_FEATURES, name], capture_output=True, check=True)
+    result: dict[str, bool] = json.loads(out.stdout)
+    return result
+
+
+async def test_ethtool_features_reach_the_kernel(demo_sandbox: Sandbox) -> None:
+    """ethtool -K's short name (tso) and a kernel name (rx-gro), through NM to the NIC."""
+    before = kernel_features(demo_sandbox, "eth1")
+    assert before["tx-tcp-segmentation"] is True and before["rx-gro"] is False  # veth defaults
+    features = {"tso": False, "rx-gro": True}
+    await apply(demo_sandbox, {"interfaces": [{"name": "eth1", "ethtool": {"feature": features}}]})
+    after = kernel_features(demo_sandbox, "eth1")
+    assert after["tx-tcp-segmentation"] is False and after["rx-gro"] is True
+    shown = by_name(await live(demo_sandbox))["eth1"]["ethtool"]
+    assert shown == {"feature": {"rx-gro": True, "tx-tcp-segmentation": False}}
