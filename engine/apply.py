@@ -150,7 +150,7 @@ async def _settle(client: NMClient, existed: set[str] | None = None) -> None:
 
 
 async def _verify_loop(
-    prepared: Prepared, bus_address: str | None, netns: str | None
+    prepared: Prepared, bus_address: str | None, netns: str | None, client: NMClient
 ) -> list[Mismatch]:
     """Re-read and compare until it matches or gives up; the last mismatches.
 
@@ -164,7 +164,7 @@ async def _verify_loop(
     last: list[Mismatch] = []
     since = loop.time()
     while True:
-        live = await read_live(bus_address, netns)
+        live = await read_live(bus_address, netns, client=client)
         mismatches = verify(prepared.desired, prepared.merged, normalize(live.state))
         now = loop.time()
         if mismatches != last:
@@ -230,7 +230,7 @@ async def apply_async(
     """Apply ``desired`` inside a checkpoint; see the module docstring for the guarantees."""
     client = await NMClient.connect(bus_address)
     try:
-        live = await read_live(bus_address, netns)
+        live = await read_live(bus_address, netns, client=client)
         if live.nm is None:
             raise NoBackend(live.nm_missing or "NetworkManager is not available")
         prepared = await prepare(client, desired, live, source)
@@ -241,7 +241,7 @@ async def apply_async(
                 await executor.start()
                 await executor.run(prepared.plan, timeout=max(10.0, timeout - 5.0))
                 if verify_result:
-                    mismatches = await _verify_loop(prepared, bus_address, netns)
+                    mismatches = await _verify_loop(prepared, bus_address, netns, client)
                     if mismatches:
                         raise ApplyFailed(
                             "verification failed:\n" + "\n".join(m.format() for m in mismatches)

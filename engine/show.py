@@ -160,27 +160,36 @@ def combine(
 
 
 async def read_live(
-    bus_address: str | None = None, netns: str | None = None, kernel: KernelRead | None = None
+    bus_address: str | None = None,
+    netns: str | None = None,
+    kernel: KernelRead | None = None,
+    client: NMClient | None = None,
 ) -> LiveState:
     """Read NM and the kernel concurrently; fall back to the kernel alone without NM.
 
     ``kernel`` is a kernel read the caller started early (it must be of the same
-    netns); without one, it starts here. The garbage collector is paused for the
-    read (see :mod:`engine.gc_pause`).
+    netns); without one, it starts here. ``client`` is a connection to NM the
+    caller already holds (apply does): it is used and left open, which saves
+    setting up a bus connection per read. The garbage collector is paused for
+    the read (see :mod:`engine.gc_pause`).
     """
     netns = chosen_netns(netns)
     kernel = kernel if kernel is not None else KernelRead(netns)
     try:
         with gc_paused():
-            return await _read_live(bus_address, netns, kernel)
+            return await _read_live(bus_address, netns, kernel, client)
     finally:
         kernel.cancel()
 
 
-async def _read_nm_or_why(bus_address: str | None) -> tuple[NMState | None, str | None]:
+async def _read_nm_or_why(
+    bus_address: str | None, client: NMClient | None
+) -> tuple[NMState | None, str | None]:
     """NM's view, or None and why there is none (no NetworkManager on the bus)."""
+    own = client is None
     try:
-        client = await NMClient.connect(bus_address)
+        if client is None:
+            client = await NMClient.connect(bus_address)
         try:
             if not await client.name_has_owner():
                 raise NoBackend(
@@ -188,15 +197,18 @@ async def _read_nm_or_why(bus_address: str | None) -> tuple[NMState | None, str 
                 )
             return await read_nm(client), None
         finally:
-            client.close()
+            if own:
+                client.close()
     except NoBackend as exc:
         return None, str(exc)
 
 
-async def _read_live(bus_address: str | None, netns: str | None, kernel: KernelRead) -> LiveState:
+async def _read_live(
+    bus_address: str | None, netns: str | None, kernel: KernelRead, client: NMClient | None
+) -> LiveState:
     kernel_task = asyncio.create_task(kernel.result())
     try:
-        nm, missing = await _read_nm_or_why(bus_address)
+        nm, missing = await _read_nm_or_why(bus_address, client)
         kernel_state = await kernel_task
     finally:
         kernel_task.cancel()  # when NM's side failed: the result is not wanted
