@@ -20,7 +20,7 @@ from dbus_fast.errors import DBusError
 from engine import checkpoint as cp_api
 from engine import keys as k
 from engine.backend.kernel_probe import VLAN_FILTERING, missing_kinds
-from engine.backend.nm_dbus import DEVICE_IFACE, NMClient
+from engine.backend.nm_dbus import DEVICE_IFACE, NM_IFACE, NMClient
 from engine.backend.nm_exec import Executor, save_hostname
 from engine.backend.nm_read import read_profiles
 from engine.backend.nm_types import KERNEL_KIND
@@ -36,6 +36,7 @@ from engine.verify import Mismatch, verify
 
 VERIFY_SECONDS = 3.0
 STABLE_SECONDS = 1.0
+RECHECK_FIRST, RECHECK_MAX = 0.02, 0.2  # seconds between verification reads, doubling
 SETTLE_SECONDS = 5.0
 # NMDeviceState PREPARE (40) .. SECONDARIES (90), and DEACTIVATING (110).
 TRANSITIONAL = frozenset((*range(40, 100), 110))
@@ -89,9 +90,17 @@ def _profiles(raw: list[tuple[str, dict[str, dict[str, Any]]]]) -> list[Profile]
 
 
 async def prepare(
-    client: NMClient, desired: dict[str, Any], live: LiveState, source: str = ""
+    client: NMClient,
+    desired: dict[str, Any],
+    live: LiveState,
+    source: str = "",
+    profiles: list[tuple[str, dict[str, dict[str, Any]]]] | None = None,
 ) -> Prepared:
-    """Validate, merge, diff and plan; raises InvalidInput before anything is touched."""
+    """Validate, merge, diff and plan; raises InvalidInput before anything is touched.
+
+    ``profiles`` is NM's profile list (``read_profiles``) when the caller read it
+    already, alongside the live state; else it is read here.
+    """
     current = normalize(live.state)
     problems = validate(desired, current)
     errors = [p for p in problems if p.is_error]
@@ -104,9 +113,11 @@ async def prepare(
         raise InvalidInput(errors)
     merged = merge(desired, current)
     changes = diff(current, merged)
-    profiles = _profiles(await read_profiles(client))
+    if profiles is None:
+        profiles = await read_profiles(client)
+    by_name = _profiles(profiles)
     try:
-        plan = make_plan(desired, current, merged, profiles, _devices(live))
+        plan = make_plan(desired, current, merged, by_name, _devices(live))
     except ValueError as exc:  # an interface the NM translation cannot express
         raise InvalidInput([Problem("", str(exc), source=source)]) from exc
     warnings = [p.format() for p in problems if not p.is_error]
@@ -155,15 +166,24 @@ async def _verify_loop(
     """Re-read and compare until it matches or gives up; the last mismatches.
 
     NM reports ACTIVATED a moment before every address and route is in the
-    kernel, so a mismatch is re-checked. It gives up at the deadline, or
-    earlier once the host has shown the same mismatches for STABLE_SECONDS
-    (nothing is converging: an MTU the kernel refused stays refused).
+    kernel, and deletes a removed profile's device a moment after the profile,
+    so a mismatch is re-checked: at once when NM signals a device change
+    (state, removal), else after a short wait that doubles from 20 ms up to
+    0.2 s (addresses and routes reach the kernel without an NM signal). It
+    gives up at the deadline, or earlier once the host has shown the same
+    mismatches for STABLE_SECONDS (nothing is converging: an MTU the kernel
+    refused stays refused).
     """
     loop = asyncio.get_running_loop()
+    changed = asyncio.Event()
+    for interface, member in ((NM_IFACE, "DeviceRemoved"), (DEVICE_IFACE, "StateChanged")):
+        await client.on_signal(interface, member, lambda _msg: changed.set())
     deadline = loop.time() + VERIFY_SECONDS
     last: list[Mismatch] = []
     since = loop.time()
+    wait = RECHECK_FIRST
     while True:
+        changed.clear()  # a change while reading makes the next check immediate
         live = await read_live(bus_address, netns, client=client)
         mismatches = verify(prepared.desired, prepared.merged, normalize(live.state))
         now = loop.time()
@@ -171,7 +191,9 @@ async def _verify_loop(
             last, since = mismatches, now
         if not mismatches or now > deadline or now - since > STABLE_SECONDS:
             return mismatches
-        await asyncio.sleep(0.1)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(changed.wait(), timeout=wait)
+        wait = min(wait * 2, RECHECK_MAX)
 
 
 async def _undo(client: NMClient, cp: Checkpoint, prepared: Prepared) -> None:
@@ -230,10 +252,18 @@ async def apply_async(
     """Apply ``desired`` inside a checkpoint; see the module docstring for the guarantees."""
     client = await NMClient.connect(bus_address)
     try:
-        live = await read_live(bus_address, netns, client=client)
-        if live.nm is None:
-            raise NoBackend(live.nm_missing or "NetworkManager is not available")
-        prepared = await prepare(client, desired, live, source)
+        # The profiles are read alongside the host: one wait instead of two.
+        profiles_task = asyncio.create_task(read_profiles(client))
+        # Its failure (no NM on the bus) is reported by read_live's side; mark it seen.
+        profiles_task.add_done_callback(lambda t: t.cancelled() or t.exception())
+        try:
+            live = await read_live(bus_address, netns, client=client)
+            if live.nm is None:
+                raise NoBackend(live.nm_missing or "NetworkManager is not available")
+            profiles = await profiles_task
+        finally:
+            profiles_task.cancel()  # no-op once it is done
+        prepared = await prepare(client, desired, live, source, profiles)
         cp = await cp_api.create(client, timeout, live.nm.version)
         try:
             async with cp_api.KeepAlive(client, cp, every=max(1.0, timeout / 3)):
