@@ -36,6 +36,10 @@ from engine.plan import Plan, Step
 
 TO_DISK = 0x1
 IN_MEMORY = 0x2
+# AddConnection2: no autoconnect until activated by hand. Every profile the plan adds
+# for an interface that is up gets its own activate step; without this flag NM may
+# autoconnect it first, and the explicit activation then supersedes (restarts) that one.
+BLOCK_AUTOCONNECT = 0x20
 
 # NMActiveConnectionStateReason (libnm's nm-dbus-interface.h), in words.
 REASONS = {
@@ -194,7 +198,7 @@ class Executor:
                     SETTINGS_IFACE,
                     "AddConnection2",
                     "a{sa{sv}}ua{sv}",
-                    [to_dbus(step.settings), flags, {}],
+                    [to_dbus(step.settings), flags | BLOCK_AUTOCONNECT, {}],
                 )
                 self.created[step.iface] = path
             elif step.action == "update" and step.settings is not None and step.profile:

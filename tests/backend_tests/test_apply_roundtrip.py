@@ -32,7 +32,9 @@ import yaml
 from engine.apply import ApplyResult, apply_async, prepare
 from engine.backend.kernel_probe import VLAN_FILTERING, kernel_has
 from engine.backend.nm_dbus import (
+    ACTIVE_IFACE,
     CONNECTION_IFACE,
+    DEVICE_IFACE,
     SETTINGS_IFACE,
     SETTINGS_PATH,
     NMClient,
@@ -459,3 +461,29 @@ async def test_ethtool_features_reach_the_kernel(demo_sandbox: Sandbox) -> None:
     assert after["tx-tcp-segmentation"] is False and after["rx-gro"] is True
     shown = by_name(await live(demo_sandbox))["eth1"]["ethtool"]
     assert shown == {"feature": {"rx-gro": True, "tx-tcp-segmentation": False}}
+
+
+NEW_ACTIVATION = 60  # NMDeviceStateReason: deactivated because another activation replaced it
+
+
+async def test_a_new_profile_is_activated_once(sandbox: Sandbox) -> None:
+    """No autoconnect races the plan's own activation (which would restart it)."""
+    client = await NMClient.connect(sandbox.bus_address)
+    reasons: list[int] = []
+    activations: set[str] = set()
+    try:
+        await client.on_signal(DEVICE_IFACE, "StateChanged", lambda m: reasons.append(m.body[2]))
+        await client.on_signal(ACTIVE_IFACE, "StateChanged", lambda m: activations.add(m.path))
+        bridge = {
+            "name": "bb0",
+            "type": "linux-bridge",
+            "bridge": {"port": []},
+            "ipv4": {"enabled": True, "address": [ip("198.18.0.1", 24)]},
+            "ipv6": OFF,
+        }
+        await apply(sandbox, {"interfaces": [bridge]}, memory_only=False)  # as a user would
+        assert by_name(await live(sandbox))["bb0"]["state"] == "up"
+    finally:
+        client.close()
+    assert NEW_ACTIVATION not in reasons
+    assert len(activations) == 1
