@@ -174,3 +174,18 @@ def test_gc_pause_nests_and_restores() -> None:
         assert not gc.isenabled()  # a caller that turned it off keeps it off
     finally:
         gc.enable()
+
+
+def test_the_helper_collects_young_garbage_each_read_and_all_of_it_now_and_then(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Young-generation passes keep reads quick; the periodic full pass keeps the size steady."""
+    import io
+
+    passes: list[int] = []
+    monkeypatch.setattr(netlink_process.gc, "collect", lambda gen=2: passes.append(gen) or 0)
+    every = netlink_process.FULL_COLLECTION_EVERY
+    requests = "".join(f"{n} nmtui-no-such-netns\n" for n in range(2 * every))
+    netlink_process.serve(io.StringIO(requests), io.StringIO())
+    assert len(passes) == 2 * every
+    assert passes.count(2) == 2 and set(passes) == {1, 2}
