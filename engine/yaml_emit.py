@@ -36,8 +36,8 @@ _SIMPLE_KEY_MAX = 128  # PyYAML writes longer keys as "? key" (complex keys)
 _CACHE_MAX = 50_000  # rendered scalars kept; cleared when full (long-running TUI)
 # PyYAML's own YAML 1.1 rules for what a plain scalar means (the dumper's resolver).
 _resolve = cast(Callable[..., str], yaml.resolver.Resolver().resolve)
-_values: dict[str, str] = {}
-_keys: dict[tuple[type, Any], str] = {}
+_values: dict[Any, str] = {}
+_keys: dict[Any, str] = {}
 
 
 class _Unsupported(Exception):
@@ -70,6 +70,18 @@ def _render_key(key: Any, dumper: type[yaml.SafeDumper]) -> str:
     return line[:-3]
 
 
+def _cached(cache: dict[Any, str], slot: Any, render: Callable[[], str]) -> str:
+    """``cache[slot]``, rendered and stored on a miss (the cache is emptied when full)."""
+    try:
+        return cache[slot]
+    except KeyError:
+        pass
+    if len(cache) >= _CACHE_MAX:
+        cache.clear()
+    text = cache[slot] = render()
+    return text
+
+
 def _value(value: Any, dumper: type[yaml.SafeDumper]) -> str:
     kind = type(value)
     if kind is bool:
@@ -80,28 +92,14 @@ def _value(value: Any, dumper: type[yaml.SafeDumper]) -> str:
         return "null"
     if kind is not str:
         return _render_value(value, dumper)  # floats and the like: rare, and 0.0 == -0.0
-    try:
-        return _values[value]
-    except KeyError:
-        pass
-    if len(_values) >= _CACHE_MAX:
-        _values.clear()
-    text = _values[value] = _render_value(value, dumper)
-    return text
+    return _cached(_values, value, lambda: _render_value(value, dumper))
 
 
 def _key(key: Any, dumper: type[yaml.SafeDumper]) -> str:
-    slot = (type(key), key)  # True and 1 are equal keys, but not the same text
     if type(key) is float:
         return _render_key(key, dumper)  # 0.0 == -0.0
-    try:
-        return _keys[slot]
-    except KeyError:
-        pass
-    if len(_keys) >= _CACHE_MAX:
-        _keys.clear()
-    text = _keys[slot] = _render_key(key, dumper)
-    return text
+    # True and 1 are equal keys, but not the same text: the type is part of the slot.
+    return _cached(_keys, (type(key), key), lambda: _render_key(key, dumper))
 
 
 def _mapping(
