@@ -192,8 +192,16 @@ def touched(
     now = dns_now if dns_now is not None else dns_placement(current)
     target = dns_placement(merged, now)
     if dns_old != dns_new or target != now:
-        names |= set(target.values()) | set(now.values())
+        names |= set(now.values())  # they drop what they carry (or keep it, unchanged)
+        if _carries_dns(dns_new):  # nothing to carry: no interface needs taking it on
+            names |= set(target.values())
     return names & set(new)
+
+
+def _carries_dns(config: Any) -> bool:
+    """Whether a ``dns-resolver.config`` has anything a profile would hold."""
+    keys = (k.SERVER, k.SEARCH, k.OPTIONS)
+    return isinstance(config, dict) and any(config.get(key) for key in keys)
 
 
 def _differs(existing: dict[str, dict[str, Any]], wanted: dict[str, dict[str, Any]]) -> bool:

@@ -168,3 +168,29 @@ def test_live_mac_and_mtu_are_not_pinned() -> None:
     asked = {"name": "v0", "type": "veth", "mtu": 1400, "mac-address": "02:00:00:00:00:09"}
     wired = update({"interfaces": [asked]})
     assert wired["mtu"] == 1400 and wired["assigned-mac-address"] == "02:00:00:00:00:09"
+
+
+def test_without_dns_to_carry_no_other_interface_is_touched() -> None:
+    """A host with no static DNS: adding a bridge must not rewrite some other profile
+    (the first static interface, often lo) just to hold nothing."""
+    current = normalize(
+        {
+            "interfaces": [
+                {
+                    "name": "lo",
+                    "type": "loopback",
+                    "state": "up",
+                    "ipv4": {"enabled": True, "address": [{"ip": "127.0.0.1", "prefix-length": 8}]},
+                }
+            ],
+            "dns-resolver": {"config": {"server": [], "search": []}},
+        }
+    )
+    settings = iface_to_settings(current["interfaces"][0], current)
+    settings["connection"]["autoconnect"] = False  # as NM 1.42 generates lo's profile
+    uuid = settings["connection"]["uuid"]
+    profiles = [Profile("/Settings/0", uuid, "lo", settings)]
+    devices = {"lo": Device("lo", "/Devices/0", uuid)}
+    desired = {"interfaces": [{"name": "bb0", "type": "linux-bridge", "bridge": {"port": []}}]}
+    plan = make_plan(desired, current, merge(desired, current), profiles, devices)
+    assert _steps(plan) == [("add", "bb0"), ("activate", "bb0")]
