@@ -19,7 +19,9 @@ process's network namespace), like the CLI. Errors are the CLI's:
 :func:`engine.apply.apply_async` and friends directly.
 
 Everything is imported lazily: ``import engine`` costs nothing, and a
-script that only validates never loads D-Bus or netlink code.
+script that only validates never loads D-Bus or netlink code. The first
+read of the host starts one helper process for netlink reads, which lives
+as long as the calling process (see :mod:`engine.backend.netlink_process`).
 
 ``apply``, ``show`` and ``validate`` share their names with submodules
 (``engine/apply.py`` ...). Importing a submodule normally rebinds the
