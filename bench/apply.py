@@ -73,17 +73,13 @@ from engine.backend.nm_dbus import (  # noqa: E402
     SETTINGS_PATH,
     NMClient,
 )
+from engine.backend.nm_exec import BLOCK_AUTOCONNECT, IN_MEMORY, TO_DISK  # noqa: E402
 from engine.backend.nm_types import to_dbus  # noqa: E402
 from nmtui_state.sandbox import Sandbox  # noqa: E402
 
 SIZES = (1, 10, 100)
 VARIANTS = ("static", "noip", "port")
 CONTENDERS = ("ours", "ours-cli", "floor", "peer")
-TO_DISK, IN_MEMORY = 0x1, 0x2
-# AddConnection2 flag: NM does not autoconnect the new profile by itself. The floor
-# activates every profile explicitly; a racing autoconnect would supersede (and
-# restart) some of those activations and make the floor noisy.
-BLOCK_AUTOCONNECT = 0x20
 WAIT_SECONDS = 120.0
 FLOOR_TARGET = 1.15  # ours / floor, for the static variant
 RESULT_TAG = peer.RESULT_TAG
@@ -371,6 +367,8 @@ async def floor_apply(bus_address: str, n: int, variant: str, flags: int) -> Non
     try:
         watch = await ActiveWatch.attach(client)
 
+        # The floor activates every profile explicitly, as our executor does: a racing
+        # autoconnect would supersede (restart) some activations and make it noisy.
         flags |= BLOCK_AUTOCONNECT
 
         async def one(i: int) -> list[str]:

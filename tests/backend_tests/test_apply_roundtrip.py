@@ -39,6 +39,7 @@ from engine.backend.nm_dbus import (
     SETTINGS_PATH,
     NMClient,
 )
+from engine.backend.nm_exec import BLOCK_AUTOCONNECT, IN_MEMORY
 from engine.backend.nm_read import read_profiles
 from engine.backend.nm_settings import settings_to_ifaces
 from engine.backend.nm_types import from_dbus, to_dbus
@@ -50,7 +51,6 @@ pytestmark = pytest.mark.nm
 
 EXE = str(Path(sys.executable).parent / "nmtui-state")
 OFF = {"enabled": False}
-IN_MEMORY, BLOCK_AUTOCONNECT = 0x2, 0x20  # AddConnection2 flags: stored only, never activated
 
 
 # -- helpers shared by the test_apply_* modules ------------------------------------------

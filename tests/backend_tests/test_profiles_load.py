@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from engine.backend.nm_dbus import CONNECTION_IFACE, SETTINGS_IFACE, SETTINGS_PATH, NMClient
+from engine.backend.nm_exec import IN_MEMORY
 from engine.backend.nm_settings import (
     iface_to_settings,
     settings_to_dns,
@@ -32,7 +33,6 @@ from tests.backend_tests.test_nm_settings import (
     iface,
 )
 
-ADD_IN_MEMORY = 0x2
 #: Interface type → the interfaces of ALL_TYPES its profiles need (controller first, then ports).
 CASES: dict[str, list[str]] = {
     "vlan": ["v10"],
@@ -72,7 +72,7 @@ async def test_added_profile_reads_back_as_the_interface(sandbox: Sandbox, kind:
                 SETTINGS_IFACE,
                 "AddConnection2",
                 "a{sa{sv}}ua{sv}",
-                [profile, ADD_IN_MEMORY, {}],
+                [profile, IN_MEMORY, {}],
             )
             readback.append(await _read(client, path))
     finally:
