@@ -95,11 +95,10 @@ def _show(*, include_secrets: bool = False) -> dict[str, Any]:
     import asyncio
 
     from engine import secrets
-    from engine.normalize import normalize
     from engine.show import read_live
 
     live = asyncio.run(read_live())
-    return secrets.mask(normalize(live.state), show_secrets=include_secrets)
+    return secrets.mask(live.state, show_secrets=include_secrets)
 
 
 def _apply(

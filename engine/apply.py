@@ -23,13 +23,13 @@ from engine.backend.kernel_probe import VLAN_FILTERING, missing_kinds
 from engine.backend.nm_dbus import DEVICE_IFACE, NM_IFACE, NMClient
 from engine.backend.nm_exec import Executor, save_hostname
 from engine.backend.nm_read import read_profiles
+from engine.backend.nm_steps import Device, Plan, Profile
 from engine.backend.nm_types import KERNEL_KIND
 from engine.checkpoint import Checkpoint
 from engine.diff import Change, diff
 from engine.errors import ApplyFailed, InvalidInput, NmtuiError, NoBackend, Problem
 from engine.merge import merge
-from engine.normalize import normalize
-from engine.plan import Device, Plan, Profile, make_plan
+from engine.plan import make_plan
 from engine.show import LiveState, read_live
 from engine.validate import validate
 from engine.verify import Mismatch, verify
@@ -101,7 +101,7 @@ async def prepare(
     ``profiles`` is NM's profile list (``read_profiles``) when the caller read it
     already, alongside the live state; else it is read here.
     """
-    current = normalize(live.state)
+    current = live.state
     problems = validate(desired, current)
     errors = [p for p in problems if p.is_error]
     if errors:
@@ -185,7 +185,7 @@ async def _verify_loop(
     while True:
         changed.clear()  # a change while reading makes the next check immediate
         live = await read_live(bus_address, netns, client=client)
-        mismatches = verify(prepared.desired, prepared.merged, normalize(live.state))
+        mismatches = verify(prepared.desired, prepared.merged, live.state)
         now = loop.time()
         if mismatches != last:
             last, since = mismatches, now

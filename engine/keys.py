@@ -97,6 +97,8 @@ NEXT_HOP_ADDRESS: Final = "next-hop-address"
 NEXT_HOP_INTERFACE: Final = "next-hop-interface"
 METRIC: Final = "metric"
 TABLE_ID: Final = "table-id"
+#: The kernel's main routing table: where a route without a table-id lives.
+MAIN_TABLE: Final = 254
 IP_FROM: Final = "ip-from"
 IP_TO: Final = "ip-to"
 PRIORITY: Final = "priority"

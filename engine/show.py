@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
-import ipaddress
 import socket
 from dataclasses import dataclass
 from typing import Any
@@ -22,72 +21,50 @@ from engine.backend.netlink_process import KernelRead
 from engine.backend.netns import chosen_netns
 from engine.backend.nm_dbus import NMClient
 from engine.backend.nm_read import DEVICE_STATE_ACTIVATED, NMDevice, NMState, read_nm
+from engine.backend.nm_settings_read import ip_config, settings_to_dns, settings_to_routes
 from engine.errors import NoBackend
 from engine.ethtool_names import schema_ethtool
 from engine.gc_pause import gc_paused
-
-V6_METHODS = {  # NM ipv6.method -> (enabled, dhcp, autoconf)
-    "auto": (True, True, True),
-    "dhcp": (True, True, False),
-    "manual": (True, False, False),
-    "link-local": (True, False, False),
-    "disabled": (False, False, False),
-}
+from engine.normalize import normalize
 
 
 @dataclass
 class LiveState:
-    """The shown state and, when NM could not be read, why."""
+    """The host's state, already normalized (the one form every consumer takes), and,
+    when NM could not be read, why."""
 
     state: dict[str, Any]
     nm_missing: str | None = None
     nm: NMState | None = None
 
 
-def _ip_method(iface: dict[str, Any], applied: dict[str, dict[str, Any]]) -> None:
-    """Apply the profile's IP methods (DHCP, autoconf, disabled) to a kernel-read interface."""
-    v4 = applied.get("ipv4", {}).get("method")
-    if v4 == "disabled":
-        iface[k.IPV4] = {k.ENABLED: False}
-    elif v4 in ("auto", "manual", "shared", "link-local"):
-        iface[k.IPV4][k.ENABLED] = True
-        iface[k.IPV4][k.DHCP] = v4 == "auto"
-    v6 = applied.get("ipv6", {}).get("method")
-    if v6 in V6_METHODS:
-        enabled, dhcp, autoconf = V6_METHODS[v6]
-        if not enabled:
-            iface[k.IPV6] = {k.ENABLED: False}
+def _profile_view(
+    iface: dict[str, Any], applied: dict[str, dict[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    """Lay what an applied profile says over a kernel-read interface; its routes and DNS.
+
+    The kernel's addresses stay (they are what runs); the profile says how
+    they are configured (static, DHCP, autoconf, disabled). The translation is
+    :mod:`engine.backend.nm_settings_read`'s, the one every profile read uses.
+    """
+    kind = iface.get(k.TYPE) or k.UNKNOWN
+    for family in k.IP_FAMILIES:
+        if family not in applied:
+            continue  # a port's profile has no ip setting: the kernel view stands
+        config = ip_config(applied[family], family, kind)
+        if not config[k.ENABLED]:
+            iface[family] = config
         else:
-            iface[k.IPV6].update({k.ENABLED: True, k.DHCP: dhcp, k.AUTOCONF: autoconf})
-
-
-def _profile_routes(name: str, applied: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    routes = []
-    for family in ("ipv4", "ipv6"):
-        for data in applied.get(family, {}).get("route-data", []):
-            route: dict[str, Any] = {
-                k.DESTINATION: f"{data['dest']}/{data['prefix']}",
-                k.NEXT_HOP_INTERFACE: name,
-                k.TABLE_ID: data.get("table") or 254,
-            }
-            if data.get("next-hop"):
-                route[k.NEXT_HOP_ADDRESS] = data["next-hop"]
-            if "metric" in data:
-                route[k.METRIC] = data["metric"]
-            routes.append(route)
-    return routes
-
-
-def _profile_dns(applied: dict[str, dict[str, Any]]) -> tuple[list[str], list[str]]:
-    servers: list[str] = []
-    search: list[str] = []
-    for raw in applied.get("ipv4", {}).get("dns", []):
-        servers.append(socket.inet_ntoa(int(raw).to_bytes(4, "little")))
-    for raw in applied.get("ipv6", {}).get("dns", []):
-        servers.append(str(ipaddress.IPv6Address(bytes(raw))))
-    for family in ("ipv4", "ipv6"):
-        search.extend(applied.get(family, {}).get("dns-search", []))
-    return servers, search
+            iface[family] = {**iface.get(family, {}), **config}
+    if applied.get("ethtool"):  # what the profile configures (kernel: not read)
+        iface["ethtool"] = schema_ethtool(applied["ethtool"])
+    profile = applied.get("connection", {}).get("id")
+    if profile and profile != iface[k.NAME]:
+        iface[k.PROFILE_NAME] = profile
+    routes = settings_to_routes(applied)
+    for route in routes:
+        route[k.NEXT_HOP_INTERFACE] = iface[k.NAME]
+    return routes, settings_to_dns(applied)
 
 
 def _generated(iface: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -125,16 +102,10 @@ def combine(
             if dev is not None and dev.external and not applied:
                 applied = _generated(iface)
             if applied:
-                _ip_method(iface, applied)
-                if applied.get("ethtool"):  # what the profile configures (kernel: not read)
-                    iface["ethtool"] = schema_ethtool(applied["ethtool"])
-                profile = applied.get("connection", {}).get("id")
-                if profile and profile != name:
-                    iface[k.PROFILE_NAME] = profile
-                config_routes += _profile_routes(name, applied)
-                more_servers, more_search = _profile_dns(applied)
-                servers += [s for s in more_servers if s not in servers]
-                search += [s for s in more_search if s not in search]
+                routes, dns = _profile_view(iface, applied)
+                config_routes += routes
+                servers += [s for s in dns[k.SERVER] if s not in servers]
+                search += [s for s in dns[k.SEARCH] if s not in search]
         interfaces.append(iface)
     state: dict[str, Any] = {}
     if nm is not None or running_hostname:
@@ -214,7 +185,8 @@ async def _read_live(
         kernel_task.cancel()  # when NM's side failed: the result is not wanted
     # In a sandbox the kernel hostname lives in NM's UTS namespace: NM's copy is the truth.
     running = (nm.hostname if nm else None) if netns else socket.gethostname()
-    return LiveState(combine(kernel_state, nm, running), nm_missing=missing, nm=nm)
+    state = normalize(combine(kernel_state, nm, running))
+    return LiveState(state, nm_missing=missing, nm=nm)
 
 
 def filter_interfaces(state: dict[str, Any], globs: list[str]) -> dict[str, Any]:

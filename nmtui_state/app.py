@@ -21,7 +21,6 @@ from engine import yamlio
 from engine.checkpoint import Checkpoint
 from engine.edit import Draft
 from engine.errors import NmtuiError
-from engine.normalize import normalize
 from engine.show import LiveState
 from nmtui_state.actions import bindings
 from nmtui_state.messages import HostChanged
@@ -80,7 +79,7 @@ class NmtuiStateApp(App[int]):
         """Re-read the host (NM + netlink) and publish it as ``live``."""
         live = await self.session.read()
         if self.draft is None:
-            self.draft = Draft(current=normalize(live.state), desired=self._initial_draft())
+            self.draft = Draft(current=live.state, desired=self._initial_draft())
         self.live = live
 
     def _initial_draft(self) -> dict[str, Any]:
@@ -253,7 +252,7 @@ class NmtuiStateApp(App[int]):
                 await self.session.finish(cp, keep=True)
                 self.last_outcome = f"Kept: {changes} change(s) committed."
                 live = await self.session.read()
-                self.draft = Draft(current=normalize(live.state))
+                self.draft = Draft(current=live.state)
             elif decision == Decision.REVERT:
                 await self.session.finish(cp, keep=False)
                 self.last_outcome = "Reverted at your request: the host is back as it was."

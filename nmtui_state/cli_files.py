@@ -42,15 +42,17 @@ def add_parsers(sub: Any) -> None:
 
 
 def _current(path: str | None) -> dict[str, Any]:
+    """The current state, normalized: from ``--current FILE``, else read from the host."""
     import asyncio
 
     from nmtui_state.cli_io import check, fail_on_errors, read_state
 
     if path:
+        from engine.normalize import normalize
+
         sf = read_state(path)
         fail_on_errors(check(sf))
-        return sf.state
-    from engine.normalize import normalize
+        return normalize(sf.state)
     from engine.show import read_live
 
     live = asyncio.run(read_live())
@@ -58,7 +60,7 @@ def _current(path: str | None) -> dict[str, Any]:
         from engine.errors import NoBackend
 
         raise NoBackend(f"{live.nm_missing}; or give the current state with --current FILE")
-    return normalize(live.state)
+    return live.state
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -92,11 +94,9 @@ def _merged(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from engine.diff import diff, summary, unified
-    from engine.normalize import normalize
     from nmtui_state.cli_io import print_unified
 
     current, merged = _merged(args)
-    current = normalize(current)
     changes = diff(current, merged)
     if not changes:
         print("no changes")
@@ -111,11 +111,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_gen_revert(args: argparse.Namespace) -> int:
     from engine import yamlio
-    from engine.normalize import normalize
     from engine.revert import revert_state
 
     current, merged = _merged(args)
-    sys.stdout.write(yamlio.dumps(revert_state(normalize(current), merged)))
+    sys.stdout.write(yamlio.dumps(revert_state(current, merged)))
     return 0
 
 

@@ -79,7 +79,6 @@ def cmd_show(args: argparse.Namespace) -> int:
     import asyncio
 
     from engine import secrets, yamlio
-    from engine.normalize import normalize
     from engine.show import filter_interfaces, read_live, running_config
 
     live = asyncio.run(read_live(kernel=kernel))
@@ -89,7 +88,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             "showing the kernel's view only",
             file=sys.stderr,
         )
-    state = filter_interfaces(normalize(live.state), args.globs)
+    state = filter_interfaces(live.state, args.globs)
     if args.running_config:
         state = running_config(state)
     state = secrets.mask(state, show_secrets=args.show_secrets)
@@ -214,12 +213,11 @@ def cmd_edit(args: argparse.Namespace) -> int:
     import asyncio
 
     from engine import yamlio
-    from engine.normalize import normalize
     from engine.show import filter_interfaces, read_live, running_config
     from nmtui_state.cli_io import check, fail_on_errors, read_state
 
     live = asyncio.run(read_live())
-    state = running_config(filter_interfaces(normalize(live.state), args.globs))
+    state = running_config(filter_interfaces(live.state, args.globs))
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     with tempfile.NamedTemporaryFile(
         "w", suffix=".yml", prefix="nmtui-state-edit-", delete=False
@@ -231,7 +229,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
             subprocess.run([*shlex.split(editor), path], check=False)
             try:
                 sf = read_state(path)
-                fail_on_errors(check(sf, normalize(live.state)))
+                fail_on_errors(check(sf, live.state))
                 break
             except InvalidInput as exc:
                 print(f"nmtui-state: {exc}", file=sys.stderr)

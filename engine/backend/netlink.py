@@ -30,7 +30,7 @@ KIND_TO_TYPE: dict[str, str] = {
 }
 MACVLAN_MODES = {1: "private", 2: "vepa", 4: "bridge", 8: "passthru", 16: "source"}
 RT_PROTO_KERNEL = 2
-RT_TABLE_MAIN = 254
+RT_TABLE_MAIN = k.MAIN_TABLE
 RTN_UNICAST = 1
 AF_BRIDGE = 7
 RTEXT_FILTER_BRVLAN_COMPRESSED = 0x4  # port VLANs in the dump, ranges as begin/end pairs

@@ -31,8 +31,8 @@ from engine.backend.nm_dbus import (
     SETTINGS_PATH,
     NMClient,
 )
+from engine.backend.nm_steps import Plan, Step
 from engine.backend.nm_types import to_dbus
-from engine.plan import Plan, Step
 
 TO_DISK = 0x1
 IN_MEMORY = 0x2

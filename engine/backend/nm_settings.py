@@ -26,14 +26,6 @@ import uuid
 from typing import Any
 
 from engine import keys as k
-from engine.backend.nm_placement import Controllers, dns_placement, find_controller, port_names
-from engine.backend.nm_settings_read import (
-    bridge_port_entry,
-    settings_to_dns,
-    settings_to_iface,
-    settings_to_ifaces,
-    settings_to_routes,
-)
 from engine.backend.nm_types import (
     ADDR_GEN_MODES,
     BRIDGE_OPTS,
@@ -41,9 +33,7 @@ from engine.backend.nm_types import (
     CERT_KEYS,
     CLIENT_IDS,
     DOT1X_PROPS,
-    IFACE_TYPE,
     IPVLAN_MODES,
-    KERNEL_KIND,
     MACVLAN_MODES,
     MCAST_ROUTER,
     NM_TYPE,
@@ -55,24 +45,9 @@ from engine.backend.nm_types import (
 )
 from engine.bridge_vlans import ranges_from_section
 from engine.ethtool_names import nm_ethtool
+from engine.placement import Controllers, dns_placement, find_controller
 
-__all__ = [
-    "IFACE_TYPE",
-    "KERNEL_KIND",
-    "NM_TYPE",
-    "PORT_TYPE",
-    "Controllers",
-    "bridge_port_entry",
-    "dns_placement",
-    "find_controller",
-    "iface_to_settings",
-    "port_names",
-    "profile_uuid",
-    "settings_to_dns",
-    "settings_to_iface",
-    "settings_to_ifaces",
-    "settings_to_routes",
-]
+__all__ = ["iface_to_settings", "profile_uuid"]
 
 #: Namespace of the deterministic profile UUIDs, so re-running gc gives the same files.
 UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "nmtui-state.invalid")

@@ -9,6 +9,7 @@ because that is what the host will run with.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
@@ -40,12 +41,14 @@ def _mac_text(value: Any) -> str | None:
     return None
 
 
-def _ip_from(nm: dict[str, Any], family: str, kind: str) -> dict[str, Any]:
-    """The schema ipv4/ipv6 section from a profile's ip setting (no section: disabled).
+def ip_config(sec: dict[str, Any] | None, family: str, kind: str) -> dict[str, Any]:
+    """The schema ipv4/ipv6 section a profile's ip setting asks for, without addresses.
 
-    On loopback ``auto`` only means "the standard loopback addresses", not DHCP.
+    The one translation of an ip setting's method and DHCP options: ``show``
+    lays it over the kernel's addresses, :func:`settings_to_iface` adds the
+    profile's own. No section means disabled; on loopback ``auto`` only means
+    "the standard loopback addresses", not DHCP.
     """
-    sec = nm.get(family)
     method = (sec or {}).get("method") or ("auto" if sec is not None else "disabled")
     if method in ("disabled", "ignore") or sec is None:
         return {k.ENABLED: False}
@@ -55,10 +58,6 @@ def _ip_from(nm: dict[str, Any], family: str, kind: str) -> dict[str, Any]:
     out: dict[str, Any] = {k.ENABLED: True, k.DHCP: dhcp}
     if v6:
         out[k.AUTOCONF] = auto
-    out[k.ADDRESS] = [
-        {k.IP: a["address"], k.PREFIX_LENGTH: int(a["prefix"])}
-        for a in sec.get("address-data") or []
-    ]
     if dhcp:
         for key, prop in (
             ("auto-dns", "ignore-auto-dns"),
@@ -79,6 +78,18 @@ def _ip_from(nm: dict[str, Any], family: str, kind: str) -> dict[str, Any]:
     if v6 and sec.get("addr-gen-mode") is not None:
         modes = {num: name for name, num in ADDR_GEN_MODES.items()}
         out["addr-gen-mode"] = modes.get(int(sec["addr-gen-mode"]), "default")
+    return out
+
+
+def _ip_from(nm: dict[str, Any], family: str, kind: str) -> dict[str, Any]:
+    """The schema ipv4/ipv6 section from a profile's ip setting, its addresses included."""
+    sec = nm.get(family)
+    out = ip_config(sec, family, kind)
+    if out[k.ENABLED] and sec is not None:
+        out[k.ADDRESS] = [
+            {k.IP: a["address"], k.PREFIX_LENGTH: int(a["prefix"])}
+            for a in sec.get("address-data") or []
+        ]
     return out
 
 
@@ -264,11 +275,16 @@ def settings_to_ifaces(profiles: Iterable[dict[str, Any]]) -> list[dict[str, Any
 
 
 def settings_to_routes(nm: dict[str, Any]) -> list[dict[str, Any]]:
-    """The schema routes a profile carries (its ``route-data``), next-hop-interface filled."""
+    """The schema routes a profile carries (its ``route-data``), next-hop-interface filled.
+
+    A route without its own table runs in the profile's ``route-table``, and
+    with neither in the main table (254): what the kernel will show.
+    """
     name = (nm.get("connection") or {}).get("interface-name")
     out = []
     for family in k.IP_FAMILIES:
-        for item in (nm.get(family) or {}).get("route-data") or []:
+        sec = nm.get(family) or {}
+        for item in sec.get("route-data") or []:
             route: dict[str, Any] = {
                 k.DESTINATION: f"{item['dest']}/{item['prefix']}",
                 k.NEXT_HOP_INTERFACE: name,
@@ -276,13 +292,30 @@ def settings_to_routes(nm: dict[str, Any]) -> list[dict[str, Any]]:
             for key, attr in (
                 (k.NEXT_HOP_ADDRESS, "next-hop"),
                 (k.METRIC, "metric"),
-                (k.TABLE_ID, "table"),
                 ("weight", "weight"),
                 ("route-type", "type"),
             ):
                 if item.get(attr) is not None:
                     route[key] = item[attr]
+            route[k.TABLE_ID] = int(item.get("table") or sec.get("route-table") or k.MAIN_TABLE)
             out.append(route)
+    return out
+
+
+def _dns_servers(sec: dict[str, Any], family: str) -> list[str]:
+    """A profile's name servers: ``dns-data`` (strings), or the legacy packed ``dns``.
+
+    NM's legacy form is IPv4 as integers in network byte order and IPv6 as
+    16-byte arrays; GetAppliedConnection on NM 1.42 gives only that form.
+    """
+    if sec.get("dns-data"):
+        return [str(s) for s in sec["dns-data"]]
+    out = []
+    for raw in sec.get("dns") or []:
+        if family == k.IPV4:
+            out.append(str(ipaddress.IPv4Address(int(raw).to_bytes(4, "little"))))
+        else:
+            out.append(str(ipaddress.IPv6Address(bytes(raw))))
     return out
 
 
@@ -291,7 +324,7 @@ def settings_to_dns(nm: dict[str, Any]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {k.SERVER: [], k.SEARCH: [], k.OPTIONS: []}
     for family in k.IP_FAMILIES:
         sec = nm.get(family) or {}
-        out[k.SERVER] += list(sec.get("dns-data") or [])
+        out[k.SERVER] += _dns_servers(sec, family)
         out[k.SEARCH] += [s for s in sec.get("dns-search") or [] if s not in out[k.SEARCH]]
         out[k.OPTIONS] += [o for o in sec.get("dns-options") or [] if o not in out[k.OPTIONS]]
     return out

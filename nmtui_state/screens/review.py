@@ -22,7 +22,6 @@ from engine.apply import Prepared
 from engine.diff import diff, summary
 from engine.edit import Draft
 from engine.errors import InvalidInput, NmtuiError
-from engine.normalize import normalize
 from engine.ssh_guard import ssh_warnings
 from widgets.diff_view import DiffView
 from widgets.problem_list import ProblemList
@@ -82,7 +81,7 @@ class ReviewScreen(Screen[None]):
             self._set_apply(False)
             return
         self.prepared = prepared
-        self.live_state = normalize(live.state)
+        self.live_state = live.state
         problems.set_problems([])
         self._show(prepared, self.live_state)
 
@@ -97,7 +96,7 @@ class ReviewScreen(Screen[None]):
             f"! SSH: {w}"
             for w in ssh_warnings(prepared.changes, live, os.environ.get("SSH_CONNECTION"))
         ]
-        drift = diff(normalize(self.draft.current), live) if self.draft.current else []
+        drift = diff(self.draft.current, live) if self.draft.current else []
         if drift:
             warnings.append("! The host changed since this draft was started:")
             warnings += [f"    {line}" for line in summary(drift)[:10]]

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from engine.backend.nm_settings import iface_to_settings
+from engine.backend.nm_steps import Device, Plan, Profile
 from engine.merge import merge
 from engine.normalize import normalize
-from engine.plan import Device, Plan, Profile, make_plan
+from engine.plan import make_plan
 
 CURRENT: dict[str, Any] = normalize(
     {

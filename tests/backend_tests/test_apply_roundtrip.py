@@ -41,9 +41,8 @@ from engine.backend.nm_dbus import (
 )
 from engine.backend.nm_exec import BLOCK_AUTOCONNECT, IN_MEMORY
 from engine.backend.nm_read import read_profiles
-from engine.backend.nm_settings import settings_to_ifaces
+from engine.backend.nm_settings_read import settings_to_ifaces
 from engine.backend.nm_types import from_dbus, to_dbus
-from engine.normalize import normalize
 from engine.show import read_live
 from nmtui_state.sandbox import Sandbox
 
@@ -79,7 +78,7 @@ def show_text(sb: Sandbox) -> str:
 
 async def live(sb: Sandbox) -> dict[str, Any]:
     """The host's state as ``show`` builds it (in process: faster than the CLI)."""
-    return normalize((await read_live(sb.bus_address, sb.name)).state)
+    return (await read_live(sb.bus_address, sb.name)).state
 
 
 def by_name(state: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -8,19 +8,15 @@ from typing import Any
 import pytest
 from dbus_fast import Variant
 
-from engine.backend.nm_settings import (
-    IFACE_TYPE,
-    KERNEL_KIND,
-    NM_TYPE,
-    dns_placement,
-    iface_to_settings,
-    profile_uuid,
+from engine.backend.nm_settings import iface_to_settings, profile_uuid
+from engine.backend.nm_settings_read import (
     settings_to_dns,
     settings_to_iface,
     settings_to_ifaces,
     settings_to_routes,
 )
-from engine.backend.nm_types import from_dbus, to_dbus
+from engine.backend.nm_types import IFACE_TYPE, KERNEL_KIND, NM_TYPE, from_dbus, to_dbus
+from engine.placement import dns_placement
 
 V4 = {"enabled": True, "dhcp": False, "address": [{"ip": "192.0.2.1", "prefix-length": 24}]}
 V6 = {

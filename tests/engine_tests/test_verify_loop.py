@@ -16,7 +16,7 @@ import pytest
 
 from engine import apply as apply_mod
 from engine.apply import Prepared, _verify_loop
-from engine.plan import Plan
+from engine.backend.nm_steps import Plan
 from engine.show import LiveState
 
 WANTED = {"interfaces": [{"name": "br9", "type": "linux-bridge", "state": "absent"}]}

@@ -1,7 +1,8 @@
 """Where things go in a state: each port's controller, and which interface carries the DNS.
 
-Split from :mod:`engine.backend.nm_settings` (which re-exports it) so the
-lookups can be indexed once per state: a plan or a gen-conf translates
+Pure schema logic (no NetworkManager types), used by the plan and by the
+profile translation in :mod:`engine.backend.nm_settings`. The lookups are
+indexed once per state: a plan or a gen-conf translates
 every interface of a state, and asking "who controls this port?" by
 scanning all interfaces for each of them made a plan of N interfaces cost
 O(N³) (DNS placement per interface, a controller scan per candidate).
