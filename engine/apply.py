@@ -31,6 +31,7 @@ from engine.errors import ApplyFailed, InvalidInput, NmtuiError, NoBackend, Prob
 from engine.merge import merge
 from engine.plan import make_plan
 from engine.show import LiveState, read_live
+from engine.topology import by_name
 from engine.validate import validate
 from engine.verify import Mismatch, verify
 
@@ -203,8 +204,7 @@ async def _undo(client: NMClient, cp: Checkpoint, prepared: Prepared) -> None:
         old = (prepared.current.get(k.HOSTNAME) or {}).get(k.CONFIG) or ""
         with contextlib.suppress(DBusError):
             await save_hostname(client, str(old))
-    existed = {i.get(k.NAME) for i in prepared.current.get(k.INTERFACES, [])}
-    await _settle(client, {n for n in existed if isinstance(n, str)})
+    await _settle(client, set(by_name(prepared.current)))
 
 
 def _kernel_lines(prepared: Prepared) -> list[str]:
@@ -213,7 +213,7 @@ def _kernel_lines(prepared: Prepared) -> list[str]:
     NM only says "activation failed"; a probe in a throwaway netns tells
     whether the kernel lacks the driver, which is the fix the user needs.
     """
-    asked = {i.get(k.NAME) for i in prepared.desired.get(k.INTERFACES, []) if isinstance(i, dict)}
+    asked = set(by_name(prepared.desired))
     wanted: set[str] = set()
     for iface in prepared.merged.get(k.INTERFACES, []):
         if iface.get(k.NAME) not in asked or iface.get(k.STATE) in (k.ABSENT, k.DOWN):

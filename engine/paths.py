@@ -65,6 +65,22 @@ def split_path(path: str) -> list[PathPart]:
     return parts
 
 
+def iface_field(path: str) -> tuple[str | None, tuple[str, ...]]:
+    """Which interface a problem path is about, and the keys within it (list indexes dropped).
+
+    ``interfaces[br0].ipv4.address[0].ip`` → ``("br0", ("ipv4", "address", "ip"))``
+    (list positions, by index or by ``[name]``, are dropped);
+    a path outside ``interfaces[...]`` → ``(None, ())``. A form jumps to a field with it.
+    """
+    parts = split_path(path)
+    if len(parts) < 2 or parts[0] != "interfaces" or not isinstance(parts[1], str):
+        return None, ()
+    if not parts[1].startswith("["):
+        return None, ()
+    keys = tuple(p for p in parts[2:] if isinstance(p, str) and not p.startswith("["))
+    return parts[1][1:-1], keys
+
+
 def resolve(state: Any, path: str) -> Any:
     """The value at ``path`` in ``state`` (``None`` when it is not there)."""
     node = state

@@ -14,10 +14,7 @@ from typing import Any
 
 from engine import keys as k
 from engine.backend.nm_types import PORT_TYPE
-
-
-def _ifaces(state: dict[str, Any]) -> list[dict[str, Any]]:
-    return [i for i in state.get(k.INTERFACES) or [] if isinstance(i, dict)]
+from engine.topology import interfaces
 
 
 def port_names(ctrl: dict[str, Any]) -> list[str]:
@@ -42,7 +39,7 @@ class Controllers:
     def __init__(self, state: dict[str, Any]) -> None:
         self.by_name: dict[str, dict[str, Any]] = {}
         self.by_port: dict[str, dict[str, Any]] = {}
-        for ctrl in _ifaces(state):
+        for ctrl in interfaces(state):
             if ctrl.get(k.STATE) == k.ABSENT or ctrl.get(k.TYPE) not in PORT_TYPE:
                 continue
             self.by_name.setdefault(ctrl.get(k.NAME), ctrl)  # type: ignore[arg-type]
@@ -107,7 +104,7 @@ def dns_placement(
     for family in k.IP_FAMILIES:
         static: list[str] = []
         manual_dns: list[str] = []
-        for iface in _ifaces(state):
+        for iface in interfaces(state):
             ip = iface.get(family)
             if iface.get(k.STATE, k.UP) != k.UP or not isinstance(ip, dict):
                 continue

@@ -19,18 +19,14 @@ from engine import keys as k
 from engine.backend.nm_settings import iface_to_settings
 from engine.backend.nm_steps import Device, Plan, Profile, Step
 from engine.placement import Controllers, dns_placement
-from engine.topology import controller_of, parent_of
+from engine.topology import by_name, controller_of, parent_of
 
 SOFTWARE_TYPES = k.SOFTWARE_TYPES
 
 
-def _ifaces(state: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {i[k.NAME]: i for i in state.get(k.INTERFACES, []) if isinstance(i, dict)}
-
-
 def depth(state: dict[str, Any]) -> dict[str, int]:
     """How far below a root each interface sits (controller → port, base → child)."""
-    ifaces = _ifaces(state)
+    ifaces = by_name(state)
     ctrl = controller_of(state)
     above = {n: ctrl.get(n) or parent_of(i) for n, i in ifaces.items()}
     out: dict[str, int] = {}
@@ -118,8 +114,8 @@ def touched(
     when the DNS config changes or its carrier goes, both the old and the new
     carrier are rewritten.
     """
-    cur, new = _ifaces(current), _ifaces(merged)
-    names = set(_ifaces(desired))
+    cur, new = by_name(current), by_name(merged)
+    names = set(by_name(desired))
     names |= {n for n, i in new.items() if cur.get(n) != i}
     names |= _route_ifaces(current, merged)
     names |= _changed_ports(cur, new)
@@ -224,7 +220,7 @@ def _from_profile(old: Profile, asked: dict[str, Any]) -> dict[str, Any]:
     base = settings_to_iface(old.settings)
     base.pop(k.STATE, None)
     merged = merge({k.INTERFACES: [asked]}, {k.INTERFACES: [base]})
-    found: dict[str, Any] = _ifaces(merged).get(asked[k.NAME], asked)
+    found: dict[str, Any] = by_name(merged).get(asked[k.NAME], asked)
     return found
 
 
@@ -236,7 +232,7 @@ def make_plan(
     devices: dict[str, Device],
 ) -> Plan:
     """Ordered steps turning ``current`` into ``merged`` (``desired`` says what was asked)."""
-    new, cur, asked = _ifaces(merged), _ifaces(current), _ifaces(desired)
+    new, cur, asked = by_name(merged), by_name(current), by_name(desired)
     depths = depth(merged)
     by_iface: dict[str, list[Profile]] = {}
     for profile in profiles:

@@ -15,6 +15,7 @@ from typing import Any
 
 from engine import keys as k
 from engine.diff import Change, split_change_path
+from engine.topology import by_name
 
 
 def _iface_with_address(state: dict[str, Any], ip: str) -> str | None:
@@ -69,7 +70,7 @@ def session_interfaces(state: dict[str, Any], ssh_connection: str | None) -> set
     client, server = parts[0], parts[2].split("%")[0]
     names = {_iface_with_address(state, server), _route_iface(state, client)}
     found = {n for n in names if n}
-    ctrl = {i.get(k.NAME): i.get(k.CONTROLLER) for i in state.get(k.INTERFACES, [])}
+    ctrl = {n: i.get(k.CONTROLLER) for n, i in by_name(state).items()}
     for name in list(found):  # a port's traffic also depends on its controller, and back
         if ctrl.get(name):
             found.add(str(ctrl[name]))

@@ -179,17 +179,27 @@ def parent_of(iface: dict[str, Any]) -> str | None:
     return None
 
 
-def _interfaces(state: dict[str, Any]) -> list[dict[str, Any]]:
+def interfaces(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """The well-formed interfaces of ``state`` (a dict with a string name), in order.
+
+    States reach the engine from users' files before validation has run, so
+    every walker of ``interfaces`` goes through here instead of trusting it.
+    """
     ifaces = state.get(k.INTERFACES)
     if not isinstance(ifaces, list):
         return []
     return [i for i in ifaces if isinstance(i, dict) and isinstance(i.get(k.NAME), str)]
 
 
+def by_name(state: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Interface name → interface, for the well-formed interfaces of ``state``."""
+    return {i[k.NAME]: i for i in interfaces(state)}
+
+
 def children(state: dict[str, Any]) -> dict[str, list[str]]:
     """Base interface → names of the interfaces stacked on it (by ``base-iface``, not ports)."""
     out: dict[str, list[str]] = {}
-    for iface in _interfaces(state):
+    for iface in interfaces(state):
         base = parent_of(iface)
         if base is not None:
             out.setdefault(base, []).append(iface[k.NAME])
@@ -202,7 +212,7 @@ def controller_of(state: dict[str, Any]) -> dict[str, str]:
     Controllers marked absent own nothing: their ports are being released.
     """
     out: dict[str, str] = {}
-    ifaces = _interfaces(state)
+    ifaces = interfaces(state)
     for iface in ifaces:
         if iface.get(k.STATE) == k.ABSENT:
             continue
@@ -233,7 +243,7 @@ def tree(state: dict[str, Any]) -> list[Node]:
     that is where its traffic goes. Cycles (invalid, but the UI must still
     draw them) are broken by promoting an unreached interface to a root.
     """
-    ifaces = _interfaces(state)
+    ifaces = interfaces(state)
     index: dict[str, int] = {}
     for i, iface in enumerate(ifaces):
         index.setdefault(iface[k.NAME], i)

@@ -14,6 +14,7 @@ from typing import Any
 
 from engine import keys as k
 from engine.bridge_vlans import vid_map
+from engine.topology import by_name
 
 _PORT_VLAN = re.compile(r"\.port\[[^\]]+\]\.vlan$")  # a bridge port's VLANs, not a vlan link
 UNVERIFIED_KEYS = {
@@ -52,10 +53,6 @@ def _fmt(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _ifaces(state: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {i[k.NAME]: i for i in state.get(k.INTERFACES, []) if isinstance(i, dict)}
 
 
 def _addr_set(value: Any) -> set[tuple[str, int]]:
@@ -166,7 +163,7 @@ def _route_matches(route: dict[str, Any], pattern: dict[str, Any]) -> bool:
 def verify(desired: dict[str, Any], merged: dict[str, Any], live: dict[str, Any]) -> list[Mismatch]:
     """Differences between what ``desired`` (merged onto the host) asks and the ``live`` state."""
     out: list[Mismatch] = []
-    want, new, have = _ifaces(desired), _ifaces(merged), _ifaces(live)
+    want, new, have = by_name(desired), by_name(merged), by_name(live)
     for name, iface in new.items():
         if name in want or iface.get(k.STATE) == k.ABSENT:
             _verify_iface(name, want.get(name, {}), iface, have.get(name), out)

@@ -19,7 +19,7 @@ from textual.widgets import Input, TextArea
 
 from engine import yamlio
 from engine.checkpoint import Checkpoint
-from engine.edit import Draft
+from engine.draft import Draft
 from engine.errors import NmtuiError
 from engine.show import LiveState
 from nmtui_state.actions import bindings

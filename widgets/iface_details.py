@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from engine import keys as k
+from engine.topology import by_name
 
 TYPE_SECTIONS = k.TYPE_SECTIONS
 
@@ -57,7 +58,7 @@ def _addresses(iface: dict[str, Any]) -> list[tuple[str, str]]:
 
 def render_iface(state: dict[str, Any], name: str) -> RenderableType:
     """A readable summary of interface ``name`` of ``state``."""
-    iface = next((i for i in state.get(k.INTERFACES, []) if i.get(k.NAME) == name), None)
+    iface = by_name(state).get(name)
     if iface is None:
         return Text(f"{name}: not in this state", style="dim")
     head = Text.assemble(

@@ -17,7 +17,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from engine import keys as k
-from engine.topology import Node, tree
+from engine.topology import Node, by_name, tree
 
 # state -> (symbol, word, style): the word makes the tree readable without colour
 STATE_LOOK: dict[str, tuple[str, str, str]] = {
@@ -126,7 +126,7 @@ class StateTree(Tree[NodeRef]):
         self._render_state()
 
     def _render_state(self) -> None:
-        ifaces = {i.get(k.NAME): i for i in self._state.get(k.INTERFACES, [])}
+        ifaces = by_name(self._state)
         forest = self._visible(tree(self._state))
 
         def shape(nodes: list[Node]) -> tuple[Any, ...]:

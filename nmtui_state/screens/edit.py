@@ -17,21 +17,13 @@ from textual.widgets import Footer, Header, Static
 
 from engine import keys as k
 from engine import yamlio
-from engine.edit import Draft
+from engine.draft import Draft
 from engine.errors import Problem
+from engine.paths import iface_field
 from engine.validate import validate
 from widgets.iface_form import IfaceForm
 from widgets.problem_list import ProblemList
 from widgets.yaml_editor import YamlEditor
-
-
-def iface_path(path: str) -> tuple[str | None, tuple[str, ...]]:
-    """``interfaces[br0].ipv4.address[0].ip`` → ("br0", ("ipv4", "address"))."""
-    if not path.startswith("interfaces["):
-        return None, ()
-    name, _, rest = path[len("interfaces[") :].partition("]")
-    keys = tuple(p for p in rest.strip(".").split(".") if p)
-    return name, tuple(key.split("[")[0] for key in keys)
 
 
 class EditScreen(Screen[None]):
@@ -136,7 +128,7 @@ class EditScreen(Screen[None]):
         self._validate()
 
     def on_problem_list_jump_to(self, event: ProblemList.JumpTo) -> None:
-        name, keys = iface_path(event.problem.path)
+        name, keys = iface_field(event.problem.path)
         form = self.query_one("#form")
         if isinstance(form, IfaceForm) and name == form.name_:
             for n in range(len(keys), 0, -1):

@@ -11,7 +11,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from engine import keys as k
-from engine.edit import Draft
+from engine.draft import Draft
 from engine.show import LiveState
 from nmtui_state.actions import bindings
 from widgets.iface_details import IfaceDetails

@@ -20,7 +20,7 @@ from textual.widgets import Button, Footer, Header, Static
 
 from engine.apply import Prepared
 from engine.diff import diff, summary
-from engine.edit import Draft
+from engine.draft import Draft
 from engine.errors import InvalidInput, NmtuiError
 from engine.ssh_guard import ssh_warnings
 from widgets.diff_view import DiffView

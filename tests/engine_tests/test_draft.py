@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.edit import Draft, config_of
+from engine.draft import Draft, config_of
 
 CURRENT = {
     "interfaces": [
@@ -75,3 +75,16 @@ def test_replace_from_yaml_is_undoable_and_rebase_keeps_edits() -> None:
     assert draft.current == {"interfaces": []}
     assert draft.desired["interfaces"][0]["mtu"] == 1300
     assert draft.undo() and draft.desired["interfaces"][0]["mtu"] == 1400
+
+
+def test_problem_paths_name_the_interface_and_its_field() -> None:
+    from engine.paths import iface_field
+
+    assert iface_field("interfaces[br0].ipv4.address[0].ip") == ("br0", ("ipv4", "address", "ip"))
+    assert iface_field("interfaces[br0].bridge.port[eth1].stp-priority") == (
+        "br0",
+        ("bridge", "port", "stp-priority"),
+    )
+    assert iface_field("interfaces[eth1].802.1x.password") == ("eth1", ("802.1x", "password"))
+    assert iface_field("routes.config[0]") == (None, ())
+    assert iface_field("interfaces[0]") == (None, ())
