@@ -134,9 +134,9 @@ def _apply(
 def _checkpoint(action: str, cp: Checkpoint | str | None) -> str:
     import asyncio
 
-    from engine.apply import checkpoint_action
+    from engine.checkpoint import finish
 
-    return asyncio.run(checkpoint_action(action, cp))
+    return asyncio.run(finish(action, cp))
 
 
 def commit(cp: Checkpoint | str | None = None) -> str:

@@ -17,11 +17,11 @@ from typing import Any
 
 from dbus_fast.errors import DBusError
 
-from engine import checkpoint as cp_api
+from engine import checkpoint as lifecycle
 from engine import keys as k
 from engine.backend.kernel_probe import VLAN_FILTERING, missing_kinds
 from engine.backend.nm_dbus import DEVICE_IFACE, NM_IFACE, NMClient
-from engine.backend.nm_exec import Executor, save_hostname
+from engine.backend.nm_exec import Executor
 from engine.backend.nm_read import read_profiles
 from engine.backend.nm_steps import Device, Plan, Profile
 from engine.backend.nm_types import KERNEL_KIND
@@ -38,9 +38,6 @@ from engine.verify import Mismatch, verify
 VERIFY_SECONDS = 3.0
 STABLE_SECONDS = 1.0
 RECHECK_FIRST, RECHECK_MAX = 0.02, 0.2  # seconds between verification reads, doubling
-SETTLE_SECONDS = 5.0
-# NMDeviceState PREPARE (40) .. SECONDARIES (90), and DEACTIVATING (110).
-TRANSITIONAL = frozenset((*range(40, 100), 110))
 
 
 @dataclass
@@ -125,40 +122,22 @@ async def prepare(
     return Prepared(desired, current, merged, changes, plan, warnings)
 
 
-async def _settle(client: NMClient, existed: set[str] | None = None) -> None:
-    """After a rollback, wait (bounded) until no device is mid-transition.
+async def review(
+    desired: dict[str, Any], bus_address: str | None = None, netns: str | None = None
+) -> tuple[Prepared, LiveState]:
+    """Validate, merge, diff and plan against a fresh read of the host; nothing is touched.
 
-    With ``existed`` (the interfaces before the apply), also until every link
-    the apply created is gone again. NM deletes them asynchronously after the
-    rollback returns; and when a new profile was failing, an autoconnect retry
-    already under way can re-create its link just after the rollback deleted
-    the profile, leaving an orphan no profile owns. Those are deleted here.
+    What the review screen shows is this :class:`Prepared`, the same object
+    an apply of ``desired`` would execute. Raises InvalidInput or NoBackend.
     """
-    from engine.backend.nm_dbus import NM_IFACE, NM_PATH
-
-    async def device(path: str) -> tuple[str, int, str]:
-        try:
-            props = await client.get_all(path, DEVICE_IFACE)
-        except DBusError:
-            return path, 0, ""  # removed while we asked: not in transition any more
-        return path, int(props.get("State", 0)), str(props.get("Interface", ""))
-
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + SETTLE_SECONDS
-    deleted: set[str] = set()
-    while loop.time() < deadline:
-        paths = await client.get(NM_PATH, NM_IFACE, "Devices")
-        devices = await asyncio.gather(*(device(p) for p in paths))
-        busy = any(state in TRANSITIONAL for _, state, _ in devices)
-        new = [p for p, _, n in devices if existed is not None and n and n not in existed]
-        if not busy and not new:
-            return
-        if not busy:
-            for path in set(new) - deleted:
-                deleted.add(path)
-                with contextlib.suppress(DBusError):  # not a software link, or gone already
-                    await client.call(path, DEVICE_IFACE, "Delete")
-        await asyncio.sleep(0.05)
+    client = await NMClient.connect(bus_address)
+    try:
+        live = await read_live(bus_address, netns, client=client)
+        if live.nm is None:
+            raise NoBackend(live.nm_missing or "NetworkManager is not available")
+        return await prepare(client, desired, live), live
+    finally:
+        client.close()
 
 
 async def _verify_loop(
@@ -195,16 +174,6 @@ async def _verify_loop(
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(changed.wait(), timeout=wait)
         wait = min(wait * 2, RECHECK_MAX)
-
-
-async def _undo(client: NMClient, cp: Checkpoint, prepared: Prepared) -> None:
-    """Roll the checkpoint back, restore what it does not cover (the static hostname), settle."""
-    await cp_api.rollback(client, cp)
-    if prepared.plan.hostname is not None:
-        old = (prepared.current.get(k.HOSTNAME) or {}).get(k.CONFIG) or ""
-        with contextlib.suppress(DBusError):
-            await save_hostname(client, str(old))
-    await _settle(client, set(by_name(prepared.current)))
 
 
 def _kernel_lines(prepared: Prepared) -> list[str]:
@@ -264,9 +233,14 @@ async def apply_async(
         finally:
             profiles_task.cancel()  # no-op once it is done
         prepared = await prepare(client, desired, live, source, profiles)
-        cp = await cp_api.create(client, timeout, live.nm.version)
+        cp = await lifecycle.open_checkpoint(
+            client, timeout, live.nm.version, existed=frozenset(by_name(prepared.current))
+        )
+        if prepared.plan.hostname is not None:
+            old = (prepared.current.get(k.HOSTNAME) or {}).get(k.CONFIG) or ""
+            cp = replace(cp, hostname_before=str(old))
         try:
-            async with cp_api.KeepAlive(client, cp, every=max(1.0, timeout / 3)):
+            async with lifecycle.keep_alive(client, cp):
                 executor = Executor(client, memory_only=memory_only, progress=progress)
                 await executor.start()
                 await executor.run(prepared.plan, timeout=max(10.0, timeout - 5.0))
@@ -277,7 +251,7 @@ async def apply_async(
                             "verification failed:\n" + "\n".join(m.format() for m in mismatches)
                         )
         except (Exception, asyncio.CancelledError, KeyboardInterrupt) as exc:
-            await _undo(client, cp, prepared)
+            await lifecycle.undo(client, cp)
             if isinstance(exc, (asyncio.CancelledError, KeyboardInterrupt)):
                 raise
             if isinstance(exc, ApplyFailed):
@@ -289,56 +263,15 @@ async def apply_async(
                 lines += _kernel_lines(prepared)
             raise ApplyFailed("apply failed, rolled back:\n" + "\n".join(lines)) from exc
         if commit:
-            await cp_api.commit(client, cp)
+            await lifecycle.commit_now(client, cp)
             return ApplyResult(prepared)
-        await cp_api.extend(client, cp)
+        cp = await lifecycle.restart_timer(client, cp)
         notes = []
         if prepared.plan.hostname is not None:
-            old = (prepared.current.get(k.HOSTNAME) or {}).get(k.CONFIG) or ""
-            cp = replace(cp, hostname_before=str(old))
             notes.append(
                 "the hostname is not part of NetworkManager's checkpoint: a rollback by "
                 "timeout or by the rollback command keeps the new one"
             )
         return ApplyResult(prepared, checkpoint=cp, notes=notes)
-    finally:
-        client.close()
-
-
-async def checkpoint_action(
-    action: str, path: Checkpoint | str | None, bus_address: str | None = None
-) -> str:
-    """``commit`` or ``rollback`` the given (or the only pending) checkpoint; returns its path.
-
-    Given the :class:`Checkpoint` an apply returned (not just its path), a
-    rollback also restores the static hostname, which NM's checkpoint does
-    not cover.
-    """
-    hostname = path.hostname_before if isinstance(path, Checkpoint) else None
-    if isinstance(path, Checkpoint):
-        path = path.path
-    client = await NMClient.connect(bus_address)
-    try:
-        if not await client.name_has_owner():
-            raise NoBackend("NetworkManager is not running (try: systemctl start NetworkManager)")
-        pending = await cp_api.list_checkpoints(client)
-        if path is None:
-            if not pending:
-                what = "commit" if action == "commit" else "roll back"
-                raise ApplyFailed(
-                    f"no checkpoint is pending, so there is nothing to {what} "
-                    "(apply --no-commit leaves one; it may also have timed out already)"
-                )
-            path = pending[-1]
-        elif path.isdigit():
-            path = f"/org/freedesktop/NetworkManager/Checkpoint/{path}"
-        if action == "commit":
-            await cp_api.commit(client, path)
-        else:
-            await cp_api.rollback(client, path)
-            if hostname is not None:
-                await save_hostname(client, hostname)
-            await _settle(client)
-        return path
     finally:
         client.close()

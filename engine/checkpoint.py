@@ -1,9 +1,13 @@
-"""NetworkManager checkpoints: the safety net every apply runs inside.
+"""The checkpoint lifecycle: create → deadline → commit or rollback → wait until settled.
 
-A checkpoint is a snapshot NM keeps of all devices and profiles. If nobody
-destroys it (commits) before its rollback timeout, NM itself restores the
-snapshot, in the daemon, so a dropped SSH session or a killed client still
-ends in the old state.
+Every apply runs inside a NetworkManager checkpoint (the raw calls are
+:mod:`engine.backend.nm_checkpoint`). This module is the one place that
+knows what a pending change is: its deadline on NM's own clock
+(CLOCK_BOOTTIME, so the countdown shows when the daemon will really roll
+back, whatever happens to this process), what NM's snapshot does not cover
+(the static hostname), and what "done" means after a rollback (no device
+mid-transition, no link left that the apply created). The CLI's
+``--no-commit``/``commit``/``rollback`` and the TUI's countdown all use it.
 """
 
 from __future__ import annotations
@@ -11,136 +15,207 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from dataclasses import dataclass
-from typing import Any
+import time
+from dataclasses import dataclass, field, replace
 
 from dbus_fast.errors import DBusError
 
-from engine.backend.nm_dbus import CHECKPOINT_IFACE, NM_IFACE, NM_PATH, NMClient
-from engine.errors import ApplyFailed, NmtuiError
+from engine.backend import nm_checkpoint as nm_cp
+from engine.backend.nm_dbus import DEVICE_IFACE, NM_IFACE, NM_PATH, NMClient
+from engine.backend.nm_exec import save_hostname
+from engine.errors import ApplyFailed, InvalidInput, NoBackend, Problem
 
-DESTROY_ALL = 0x1
-DELETE_NEW_CONNECTIONS = 0x2
-DISCONNECT_NEW_DEVICES = 0x4
-ALLOW_OVERLAPPING = 0x8
-TRACK_INTERNAL_GLOBAL_DNS = 0x20  # NM >= 1.48 only
-BASE_FLAGS = DELETE_NEW_CONNECTIONS | DISCONNECT_NEW_DEVICES
-ROLLBACK_RESULTS = {0: "ok", 1: "no device", 2: "unmanaged", 3: "failed"}
+SETTLE_SECONDS = 5.0
+EXPIRE_GRACE_SECONDS = 5.0  # how long after the deadline NM may take to roll back by itself
+# NMDeviceState PREPARE (40) .. SECONDARIES (90), and DEACTIVATING (110).
+TRANSITIONAL = frozenset((*range(40, 100), 110))
+_GIVEN = re.compile(r"(?:/org/freedesktop/NetworkManager/Checkpoint/)?(\d{1,9})")
+
+
+def boottime_ms() -> int:
+    """Now on CLOCK_BOOTTIME, NM's clock for checkpoint creation times (ms)."""
+    return int(time.clock_gettime(time.CLOCK_BOOTTIME) * 1000)
 
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """A pending NM checkpoint, what ``apply(commit=False)`` returns and commit/rollback take."""
+    """A pending change: what ``apply(commit=False)`` returns and commit/rollback take."""
 
     path: str
     timeout: int
+    #: NM's rollback deadline, CLOCK_BOOTTIME ms (None: not read, e.g. a bare path).
+    deadline_ms: int | None = None
     #: The static hostname before the apply, when it changed it: NM's checkpoint does not
     #: cover the hostname, so a rollback through this object restores it (None: unchanged).
     hostname_before: str | None = None
+    #: Interfaces that existed before the apply: after a rollback, links beyond them are
+    #: ones the apply created, and are waited for (or deleted) until gone.
+    existed: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def number(self) -> str:
+        """The short form the CLI takes (``nmtui-state commit 3``)."""
+        return self.path.rsplit("/", 1)[-1]
+
+    def seconds_left(self, now_ms: int | None = None) -> int:
+        """Whole seconds until NM rolls back by itself (rounded up; 0 once due)."""
+        if self.deadline_ms is None:
+            return self.timeout
+        now = boottime_ms() if now_ms is None else now_ms
+        return max(0, -(-(self.deadline_ms - now) // 1000))
 
 
-class CheckpointBusy(NmtuiError):
-    """Another checkpoint covers the devices: someone else's apply is pending."""
+async def _deadline(client: NMClient, path: str) -> int:
+    created, timeout = await nm_cp.timing(client, path)
+    return created + timeout * 1000
 
-    def __init__(self, existing: str) -> None:
-        super().__init__(
-            f"a checkpoint is already pending ({existing}), left by another apply; "
-            f"keep it with: nmtui-state commit {existing}  or undo it with: "
-            f"nmtui-state rollback {existing}"
+
+async def open_checkpoint(
+    client: NMClient, timeout: int, nm_version: str = "", existed: frozenset[str] = frozenset()
+) -> Checkpoint:
+    """Create a checkpoint over all devices that NM rolls back after ``timeout`` s."""
+    path = await nm_cp.create(client, timeout, nm_version)
+    return Checkpoint(path, timeout, await _deadline(client, path), existed=existed)
+
+
+async def restart_timer(client: NMClient, cp: Checkpoint) -> Checkpoint:
+    """Give the user the whole timeout from now (the countdown starts after the apply)."""
+    await nm_cp.adjust(client, cp.path, cp.timeout)
+    return replace(cp, deadline_ms=await _deadline(client, cp.path))
+
+
+def keep_alive(client: NMClient, cp: Checkpoint) -> nm_cp.KeepAlive:
+    """Hold the timer off while the apply itself is still working."""
+    return nm_cp.KeepAlive(client, cp.path, cp.timeout, every=max(1.0, cp.timeout / 3))
+
+
+async def settle(client: NMClient, existed: frozenset[str] | None = None) -> None:
+    """After a rollback, wait (bounded) until no device is mid-transition.
+
+    With ``existed`` (the interfaces before the apply), also until every link
+    the apply created is gone again. NM deletes them asynchronously after the
+    rollback returns; and when a new profile was failing, an autoconnect retry
+    already under way can re-create its link just after the rollback deleted
+    the profile, leaving an orphan no profile owns. Those are deleted here.
+    """
+
+    async def device(path: str) -> tuple[str, int, str]:
+        try:
+            props = await client.get_all(path, DEVICE_IFACE)
+        except DBusError:
+            return path, 0, ""  # removed while we asked: not in transition any more
+        return path, int(props.get("State", 0)), str(props.get("Interface", ""))
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SETTLE_SECONDS
+    deleted: set[str] = set()
+    while loop.time() < deadline:
+        paths = await client.get(NM_PATH, NM_IFACE, "Devices")
+        devices = await asyncio.gather(*(device(p) for p in paths))
+        busy = any(state in TRANSITIONAL for _, state, _ in devices)
+        new = [p for p, _, n in devices if existed and n and n not in existed]
+        if not busy and not new:
+            return
+        if not busy:
+            for path in set(new) - deleted:
+                deleted.add(path)
+                with contextlib.suppress(DBusError):  # not a software link, or gone already
+                    await client.call(path, DEVICE_IFACE, "Delete")
+        await asyncio.sleep(0.05)
+
+
+async def undo(client: NMClient, cp: Checkpoint) -> None:
+    """Roll back now, restore what the snapshot does not cover (the hostname), settle."""
+    await nm_cp.rollback(client, cp.path)
+    if cp.hostname_before is not None:
+        with contextlib.suppress(DBusError):
+            await save_hostname(client, cp.hostname_before)
+    await settle(client, cp.existed)
+
+
+async def commit_now(client: NMClient, cp: Checkpoint) -> None:
+    """Keep the change."""
+    await nm_cp.destroy(client, cp.path)
+
+
+def parse_given(given: str) -> str:
+    """The checkpoint path a user typed (``3`` or its D-Bus path); InvalidInput otherwise."""
+    match = _GIVEN.fullmatch(given.strip())
+    if match is None:
+        raise InvalidInput(
+            [
+                Problem(
+                    "checkpoint",
+                    f"{given!r} is not a checkpoint",
+                    "give its number or D-Bus path, as apply --no-commit printed it "
+                    "(or none: the pending one)",
+                )
+            ]
         )
-        self.existing = existing
+    return nm_cp.CHECKPOINT_PREFIX + match.group(1)
 
 
-def _version_tuple(version: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in re.findall(r"\d+", version)[:3])
-
-
-async def create(client: NMClient, timeout: int, nm_version: str = "") -> Checkpoint:
-    """Create a checkpoint over all devices that rolls back by itself after ``timeout`` s."""
-    flags = BASE_FLAGS
-    if _version_tuple(nm_version) >= (1, 48):
-        flags |= TRACK_INTERNAL_GLOBAL_DNS
-    try:
-        (path,) = await client.call(
-            NM_PATH, NM_IFACE, "CheckpointCreate", "aouu", [[], timeout, flags]
-        )
-    except DBusError as exc:
-        existing = await list_checkpoints(client)
-        if existing:
-            raise CheckpointBusy(existing[0]) from exc
-        if flags & TRACK_INTERNAL_GLOBAL_DNS:
-            (path,) = await client.call(
-                NM_PATH, NM_IFACE, "CheckpointCreate", "aouu", [[], timeout, BASE_FLAGS]
+async def _pending(client: NMClient, given: Checkpoint | str | None, action: str) -> Checkpoint:
+    paths = await nm_cp.list_paths(client)
+    if isinstance(given, Checkpoint):
+        cp = given
+    elif given is None:
+        if not paths:
+            what = "commit" if action == "commit" else "roll back"
+            raise ApplyFailed(
+                f"no checkpoint is pending, so there is nothing to {what} "
+                "(apply --no-commit leaves one; it may also have timed out already)"
             )
-        else:
-            raise ApplyFailed(f"NetworkManager refused a checkpoint: {exc.text}") from exc
-    return Checkpoint(path=path, timeout=timeout)
-
-
-async def list_checkpoints(client: NMClient) -> list[str]:
-    paths: list[str] = await client.get(NM_PATH, NM_IFACE, "Checkpoints")
-    return list(paths)
-
-
-async def extend(client: NMClient, cp: Checkpoint, seconds: int | None = None) -> None:
-    """Reset the checkpoint's timer to ``seconds`` (default: its timeout) from now."""
-    await client.call(
-        NM_PATH,
-        NM_IFACE,
-        "CheckpointAdjustRollbackTimeout",
-        "ou",
-        [cp.path, cp.timeout if seconds is None else seconds],
-    )
-
-
-async def commit(client: NMClient, cp: Checkpoint | str) -> None:
-    """Keep the changes: destroy the checkpoint."""
-    path = cp.path if isinstance(cp, Checkpoint) else cp
-    try:
-        await client.call(NM_PATH, NM_IFACE, "CheckpointDestroy", "o", [path])
-    except DBusError as exc:
+        cp = Checkpoint(paths[-1], 0)
+    else:
+        cp = Checkpoint(parse_given(given), 0)
+    if cp.path not in paths:
         raise ApplyFailed(
-            f"cannot commit checkpoint {path}: {exc.text} "
-            "(it may have been rolled back by its timeout already)"
-        ) from exc
+            f"checkpoint {cp.path} is not pending (pending: {', '.join(paths) or 'none'}); "
+            "it was committed or rolled back already, or timed out"
+        )
+    return cp
 
 
-async def rollback(client: NMClient, cp: Checkpoint | str) -> dict[str, str]:
-    """Restore the snapshot now; returns per-device results (``ok``, ``failed`` ...)."""
-    path = cp.path if isinstance(cp, Checkpoint) else cp
+async def finish(
+    action: str, given: Checkpoint | str | None, bus_address: str | None = None
+) -> str:
+    """``commit`` or ``rollback`` the given (or the only pending) checkpoint; its path.
+
+    Given the :class:`Checkpoint` an apply returned (not just its path), a
+    rollback also restores the static hostname and waits until the links
+    the apply created are gone.
+    """
+    if isinstance(given, str):
+        parse_given(given)  # a typo is invalid input before NM is even asked
+    client = await NMClient.connect(bus_address)
     try:
-        (result,) = await client.call(NM_PATH, NM_IFACE, "CheckpointRollback", "o", [path])
-    except DBusError as exc:
-        raise ApplyFailed(f"cannot roll back checkpoint {path}: {exc.text}") from exc
-    return {dev: ROLLBACK_RESULTS.get(code, str(code)) for dev, code in result.items()}
+        if not await client.name_has_owner():
+            raise NoBackend("NetworkManager is not running (try: systemctl start NetworkManager)")
+        cp = await _pending(client, given, action)
+        if action == "commit":
+            await commit_now(client, cp)
+        else:
+            await undo(client, cp)
+        return cp.path
+    finally:
+        client.close()
 
 
-async def deadline(client: NMClient, cp: Checkpoint | str) -> tuple[int, int]:
-    """(Created, RollbackTimeout) of a checkpoint: Created is CLOCK_BOOTTIME in ms."""
-    path = cp.path if isinstance(cp, Checkpoint) else cp
-    props: dict[str, Any] = await client.get_all(path, CHECKPOINT_IFACE)
-    return int(props.get("Created", 0)), int(props.get("RollbackTimeout", 0))
-
-
-class KeepAlive:
-    """Push the checkpoint's timer forward while a long apply is still working."""
-
-    def __init__(self, client: NMClient, cp: Checkpoint, every: float = 5.0) -> None:
-        self.client, self.cp, self.every = client, cp, every
-        self._task: asyncio.Task[None] | None = None
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.every)
+async def wait_expired(cp: Checkpoint, bus_address: str | None = None) -> bool:
+    """After the deadline: wait until NM's own rollback is done; False if it never came."""
+    client = await NMClient.connect(bus_address)
+    try:
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + cp.seconds_left() + EXPIRE_GRACE_SECONDS
+        while cp.path in await nm_cp.list_paths(client):
+            if loop.time() > give_up:
+                return False
+            await asyncio.sleep(0.1)
+        if cp.hostname_before is not None:  # outside NM's snapshot: ours to put back
             with contextlib.suppress(DBusError):
-                await extend(self.client, self.cp)
-
-    async def __aenter__(self) -> KeepAlive:
-        self._task = asyncio.create_task(self._run())
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await save_hostname(client, cp.hostname_before)
+        await settle(client, cp.existed)
+        return True
+    finally:
+        client.close()

@@ -23,11 +23,11 @@ from engine.draft import Draft
 from engine.errors import NmtuiError
 from engine.show import LiveState
 from nmtui_state.actions import bindings
-from nmtui_state.messages import HostChanged
+from nmtui_state.messages import ApplyEnded, ApplyProgress, ApplyRequested, HostChanged
 from nmtui_state.session import Session
 
 if TYPE_CHECKING:
-    from nmtui_state.screens.review import ReviewScreen
+    from nmtui_state.screens.countdown import Decision
 
 DEBOUNCE_S = 0.3
 FALLBACK_REFRESH_S = 10.0  # kernel-only changes send no NM signal
@@ -164,7 +164,7 @@ class NmtuiStateApp(App[int]):
 
     def action_export(self) -> None:
         """Write the draft to a file of the user's choosing (it stays tied to its own file)."""
-        from nmtui_state.screens.dialogs import PathScreen
+        from nmtui_state.screens.path_prompt import PathScreen
 
         if self.draft is None:
             return
@@ -185,7 +185,7 @@ class NmtuiStateApp(App[int]):
         )
 
     def action_quit_app(self) -> None:
-        from nmtui_state.screens.dialogs import ConfirmScreen
+        from nmtui_state.screens.confirm import ConfirmScreen
 
         reasons = []
         if self.pending is not None:
@@ -213,39 +213,36 @@ class NmtuiStateApp(App[int]):
 
     # -- apply and countdown --------------------------------------------------------
 
-    def start_apply(self, review: ReviewScreen) -> None:
-        self._apply(review)
+    def on_apply_requested(self, message: ApplyRequested) -> None:
+        """A screen asked for an apply: run it, reporting back to that screen by messages."""
+        self._apply(message.desired, self.screen)
 
     @work(exclusive=True, group="apply", exit_on_error=False)
-    async def _apply(self, review: ReviewScreen) -> None:
+    async def _apply(self, desired: dict[str, Any], origin: Screen[Any]) -> None:
         from nmtui_state.screens.countdown import CountdownScreen
 
-        assert self.draft is not None
+        def progress(line: str) -> None:
+            origin.post_message(ApplyProgress(line))
+
         try:
-            result = await self.session.apply(
-                self.draft.desired, self.countdown_seconds, review.progress
-            )
+            result = await self.session.apply(desired, self.countdown_seconds, progress)
         except NmtuiError as exc:
-            review.progress(f"✗ {exc}")
             self.notify(f"Apply failed and was rolled back: {exc}", severity="error", timeout=15)
-            review.run_review()
+            origin.post_message(ApplyEnded(ok=False, text=str(exc)))
             return
         cp = result.checkpoint
         if cp is None:
             return
         self.pending = cp
-        deadline = await self.session.deadline_ms(cp)
+        origin.post_message(ApplyEnded(ok=True))
         lines = len(result.prepared.changes)
-        screen = CountdownScreen(
-            lambda: deadline,
-            self.countdown_seconds,
-            f"{lines} change(s) applied inside checkpoint {cp.path}.",
-        )
+        screen = CountdownScreen(cp, f"{lines} change(s) applied inside checkpoint {cp.path}.")
         decision = await self.push_screen_wait(screen)
         await self._finish(cp, decision, lines)
 
-    async def _finish(self, cp: Checkpoint, decision: Any, changes: int) -> None:
+    async def _finish(self, cp: Checkpoint, decision: Decision, changes: int) -> None:
         from nmtui_state.screens.countdown import Decision
+        from nmtui_state.screens.main import MainScreen
 
         try:
             if decision == Decision.KEEP:
@@ -256,22 +253,21 @@ class NmtuiStateApp(App[int]):
             elif decision == Decision.REVERT:
                 await self.session.finish(cp, keep=False)
                 self.last_outcome = "Reverted at your request: the host is back as it was."
-            else:
-                for _ in range(50):  # NM rolls back by itself; wait until it has
-                    if await self.session.checkpoint_gone(cp):
-                        break
-                    await asyncio.sleep(0.1)
+            elif await self.session.expired(cp):
                 self.last_outcome = (
-                    f"No answer within {self.countdown_seconds} s: "
+                    f"No answer within {cp.timeout} s: "
                     "NetworkManager rolled the change back by itself."
+                )
+            else:
+                self.last_outcome = (
+                    f"No answer within {cp.timeout} s, but checkpoint {cp.path} is still "
+                    "pending: roll it back with nmtui-state rollback " + cp.number
                 )
         except NmtuiError as exc:
             self.last_outcome = f"Could not finish checkpoint {cp.path}: {exc}"
         finally:
             self.pending = None
         self.notify(self.last_outcome, timeout=10)
-        from nmtui_state.screens.main import MainScreen
-
         while not isinstance(self.screen, MainScreen) and len(self.screen_stack) > 1:
             self.pop_screen()
         self.live = await self.session.read()

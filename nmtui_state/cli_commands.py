@@ -19,7 +19,7 @@ def add_parsers(sub: Any) -> None:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from engine.backend.netlink_process import prestart
+    from engine.prestart import prestart
 
     prestart()  # the kernel reader starts while Textual loads (see netlink_process)
     from nmtui_state.app import run

@@ -70,12 +70,11 @@ def add_parsers(sub: Any) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from engine.backend.netlink_process import KernelRead
-    from engine.backend.netns import chosen_netns
+    from engine.prestart import kernel_read
 
     # Started before the rest of the show path is imported: the kernel read runs in a
-    # helper process, whose start-up then overlaps our imports (see netlink_process).
-    kernel = KernelRead(chosen_netns())
+    # helper process, whose start-up then overlaps our imports (see engine.prestart).
+    kernel = kernel_read()
     import asyncio
 
     from engine import secrets, yamlio
@@ -155,19 +154,19 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
     if not quiet:
         lines = summary(changes, show_secrets=getattr(args, "show_secrets", False))
         print("\n".join(lines) if lines else "no changes")
-    if result.checkpoint is not None:
-        num = result.checkpoint.path.rsplit("/", 1)[-1]
+    cp = result.checkpoint
+    if cp is not None:
         print(
-            f"checkpoint {result.checkpoint.path} pending: keep with 'nmtui-state commit {num}'"
-            f" or undo with 'nmtui-state rollback {num}'; NetworkManager rolls it back by "
-            f"itself in {result.checkpoint.timeout} s",
+            f"checkpoint {cp.path} pending: keep with 'nmtui-state commit {cp.number}'"
+            f" or undo with 'nmtui-state rollback {cp.number}'; NetworkManager rolls it back "
+            f"by itself in {cp.seconds_left()} s",
             file=sys.stderr,
         )
     return 0
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
-    from engine.backend.netlink_process import prestart
+    from engine.prestart import prestart
 
     prestart()  # the kernel reader starts while the files are loaded and checked
     from engine import yamlio
@@ -188,9 +187,9 @@ def cmd_apply(args: argparse.Namespace) -> int:
 def cmd_checkpoint(args: argparse.Namespace) -> int:
     import asyncio
 
-    from engine.apply import checkpoint_action
+    from engine.checkpoint import finish
 
-    path = asyncio.run(checkpoint_action(args.command, args.checkpoint))
+    path = asyncio.run(finish(args.command, args.checkpoint))
     print(f"{'committed' if args.command == 'commit' else 'rolled back'} {path}")
     return 0
 
@@ -207,7 +206,7 @@ def _ask(prompt: str) -> bool:
 
 def cmd_edit(args: argparse.Namespace) -> int:
     """nmstatectl-style $EDITOR round trip: show → edit → validate (retry on error) → apply."""
-    from engine.backend.netlink_process import prestart
+    from engine.prestart import prestart
 
     prestart()
     import asyncio

@@ -1,15 +1,14 @@
 """The confirmation countdown after an apply: keep the change, or let it be reverted.
 
-The deadline shown is NetworkManager's own (the checkpoint's creation time
-plus its rollback timeout, on CLOCK_BOOTTIME), so the number on screen is
-the time the daemon will actually roll back, whatever happens to this
-process or the SSH session.
+The number shown is what the pending :class:`~engine.checkpoint.Checkpoint`
+says is left: NetworkManager's own deadline (creation time plus rollback
+timeout, on CLOCK_BOOTTIME), so it is the time the daemon will actually roll
+back, whatever happens to this process or the SSH session. The screen keeps
+no clock of its own.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from enum import Enum
 
 from textual.app import ComposeResult
@@ -17,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from engine.checkpoint import Checkpoint
 from nmtui_state.actions import bindings
 from widgets.countdown import Countdown
 
@@ -27,10 +27,6 @@ class Decision(Enum):
     KEEP = "keep"
     REVERT = "revert"
     TIMEOUT = "timeout"
-
-
-def boottime_ms() -> int:
-    return int(time.clock_gettime(time.CLOCK_BOOTTIME) * 1000)
 
 
 class CountdownScreen(ModalScreen[Decision]):
@@ -45,10 +41,9 @@ class CountdownScreen(ModalScreen[Decision]):
     #countdown-box Button { margin: 1 2 0 2; }
     """
 
-    def __init__(self, deadline_ms: Callable[[], int], total: int, summary: str = "") -> None:
+    def __init__(self, checkpoint: Checkpoint, summary: str = "") -> None:
         super().__init__()
-        self._deadline_ms = deadline_ms
-        self._total = total
+        self.checkpoint = checkpoint
         self._summary = summary
         self._armed = False
 
@@ -64,7 +59,7 @@ class CountdownScreen(ModalScreen[Decision]):
 
     def on_mount(self) -> None:
         countdown = self.query_one(Countdown)
-        countdown.total = self._total
+        countdown.total = self.checkpoint.timeout
         self._tick()
         self.set_interval(0.2, self._tick)
         self.set_timer(ARM_DELAY_S, self._arm)
@@ -74,7 +69,7 @@ class CountdownScreen(ModalScreen[Decision]):
 
     @property
     def remaining(self) -> int:
-        return max(0, -(-(self._deadline_ms() - boottime_ms()) // 1000))
+        return self.checkpoint.seconds_left()
 
     def _tick(self) -> None:
         left = self.remaining

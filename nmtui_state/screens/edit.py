@@ -21,6 +21,7 @@ from engine.draft import Draft
 from engine.errors import Problem
 from engine.paths import iface_field
 from engine.validate import validate
+from nmtui_state.screens.host_app import host_app
 from widgets.iface_form import IfaceForm
 from widgets.problem_list import ProblemList
 from widgets.yaml_editor import YamlEditor
@@ -70,7 +71,7 @@ class EditScreen(Screen[None]):
 
     @property
     def app_teaching(self) -> bool:
-        return bool(getattr(self.app, "teaching", True))
+        return host_app(self).teaching
 
     def _yaml(self) -> str:
         return yamlio.dumps(self.draft.desired) if self.draft.desired else ""
@@ -154,14 +155,14 @@ class EditScreen(Screen[None]):
 
     def action_toggle_teach(self) -> None:
         teaching = not self.app_teaching
-        self.app.teaching = teaching  # type: ignore[attr-defined]
+        host_app(self).teaching = teaching
         self.query_one("#teach", Static).display = teaching
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
     def action_review(self) -> None:
-        self.app.action_review()  # type: ignore[attr-defined]
+        host_app(self).action_review()
 
     def action_save(self) -> None:
-        self.app.action_save()  # type: ignore[attr-defined]
+        host_app(self).action_save()

@@ -14,6 +14,7 @@ from engine import keys as k
 from engine.draft import Draft
 from engine.show import LiveState
 from nmtui_state.actions import bindings
+from nmtui_state.screens.host_app import host_app
 from widgets.iface_details import IfaceDetails
 from widgets.state_tree import NodeRef, StateTree
 
@@ -101,7 +102,7 @@ class MainScreen(Screen[None]):
         return ref.name
 
     def _editable(self) -> bool:
-        if getattr(self.app.session, "readonly", False):  # type: ignore[attr-defined]
+        if host_app(self).session.readonly:
             self.notify("Read-only mode: editing is off", severity="warning")
             return False
         return self.draft is not None
@@ -116,7 +117,7 @@ class MainScreen(Screen[None]):
         self.app.push_screen(EditScreen(self.draft, name))
 
     def action_add_iface(self) -> None:
-        from nmtui_state.screens.dialogs import AddIfaceScreen
+        from nmtui_state.screens.add_iface import AddIfaceScreen
         from nmtui_state.screens.edit import EditScreen
 
         if not self._editable():
@@ -144,10 +145,10 @@ class MainScreen(Screen[None]):
         self._set_state(k.ABSENT)
 
     def action_review(self) -> None:
-        self.app.action_review()  # type: ignore[attr-defined]
+        host_app(self).action_review()
 
     def action_save(self) -> None:
-        self.app.action_save()  # type: ignore[attr-defined]
+        host_app(self).action_save()
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -171,7 +172,7 @@ class MainScreen(Screen[None]):
             self.state_tree.focus()
 
     def action_refresh(self) -> None:
-        self.app.refresh_live()  # type: ignore[attr-defined]
+        host_app(self).refresh_live()
 
     def action_quit_app(self) -> None:
-        self.app.action_quit_app()  # type: ignore[attr-defined]
+        host_app(self).action_quit_app()

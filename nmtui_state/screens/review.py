@@ -23,6 +23,8 @@ from engine.diff import diff, summary
 from engine.draft import Draft
 from engine.errors import InvalidInput, NmtuiError
 from engine.ssh_guard import ssh_warnings
+from nmtui_state.messages import ApplyEnded, ApplyProgress, ApplyRequested
+from nmtui_state.screens.host_app import host_app
 from widgets.diff_view import DiffView
 from widgets.problem_list import ProblemList
 
@@ -66,7 +68,7 @@ class ReviewScreen(Screen[None]):
 
     @work(exclusive=True, group="review", exit_on_error=False)
     async def run_review(self) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
+        session = host_app(self).session
         problems = self.query_one(ProblemList)
         try:
             prepared, live = await session.review(self.draft.desired)
@@ -102,15 +104,21 @@ class ReviewScreen(Screen[None]):
             warnings += [f"    {line}" for line in summary(drift)[:10]]
         self.query_one("#rebase", Button).disabled = not drift
         self.query_one("#warnings", Static).update(Text("\n".join(warnings), style="yellow"))
-        readonly = bool(self.app.session.readonly)  # type: ignore[attr-defined]
+        readonly = host_app(self).session.readonly
         self._set_apply(bool(prepared.changes or prepared.plan.steps) and not readonly)
 
     def _set_apply(self, enabled: bool) -> None:
         self.query_one("#apply", Button).disabled = not enabled
 
-    def progress(self, line: str) -> None:
-        self.progress_lines.append(line)
+    def on_apply_progress(self, message: ApplyProgress) -> None:
+        self.progress_lines.append(message.line)
         self.query_one("#progress", Static).update("\n".join(self.progress_lines))
+
+    def on_apply_ended(self, message: ApplyEnded) -> None:
+        """A failed apply was rolled back: say so and review the draft against the host again."""
+        if not message.ok:
+            self.on_apply_progress(ApplyProgress(f"✗ {message.text}"))
+            self.run_review()
 
     def action_toggle_unified(self) -> None:
         self.unified = not self.unified
@@ -127,7 +135,7 @@ class ReviewScreen(Screen[None]):
             self.notify("Nothing to apply while problems stand", severity="warning")
             return
         self._set_apply(False)
-        self.app.start_apply(self)  # type: ignore[attr-defined]
+        self.post_message(ApplyRequested(self.draft.desired))
 
     def action_back(self) -> None:
         self.app.pop_screen()

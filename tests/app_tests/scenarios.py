@@ -12,8 +12,9 @@ from collections.abc import Awaitable, Callable
 
 from textual.pilot import Pilot
 
+from engine.checkpoint import Checkpoint
 from nmtui_state.app import NmtuiStateApp
-from nmtui_state.screens.countdown import CountdownScreen, boottime_ms
+from nmtui_state.screens.countdown import CountdownScreen
 from nmtui_state.screens.review import ReviewScreen
 from tests.app_tests.harness import edit_br0_address, ready, select, wait_for
 
@@ -60,8 +61,8 @@ async def countdown_screen(pilot: Pilot[object]) -> None:
     await main_screen(pilot)
     await app.push_screen(
         CountdownScreen(
-            lambda: boottime_ms() + 60_000,
-            60,
+            # No deadline read: the checkpoint says its whole timeout is left (a still picture).
+            Checkpoint("/org/freedesktop/NetworkManager/Checkpoint/1", 60),
             "1 change(s) applied inside checkpoint /org/freedesktop/NetworkManager/Checkpoint/1.",
         )
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from nmtui_state.sandbox import Sandbox
-from nmtui_state.screens.dialogs import AddIfaceScreen
+from nmtui_state.screens.add_iface import AddIfaceScreen
 from nmtui_state.screens.edit import EditScreen
 from nmtui_state.screens.review import ReviewScreen
 from tests.app_tests.harness import edit_br0_address, make_app, ready, select, wait_for
@@ -150,7 +150,7 @@ async def test_save_and_export_write_nmstate_yaml(
 ) -> None:
     from engine import yamlio
     from engine.validate import validate
-    from nmtui_state.screens.dialogs import PathScreen
+    from nmtui_state.screens.path_prompt import PathScreen
 
     monkeypatch.chdir(tmp_path)
     app = make_app(module_demo_sandbox, watch_host=False)

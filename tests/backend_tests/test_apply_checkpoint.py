@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 import engine.apply
+from engine.backend.nm_checkpoint import list_paths as list_checkpoints
 from engine.backend.nm_dbus import NMClient
-from engine.checkpoint import list_checkpoints
 from engine.errors import ApplyFailed
 from engine.verify import Mismatch
 from nmtui_state.sandbox import Sandbox

@@ -1,4 +1,4 @@
-"""Small modal dialogs: confirm a question, add an interface (type picker)."""
+"""The add-interface dialog: pick a type and a name, get a new interface for the draft."""
 
 from __future__ import annotations
 
@@ -35,35 +35,6 @@ def new_iface(name: str, iface_type: str) -> dict[str, Any]:
     }
     iface.update({key: dict(v) for key, v in DEFAULTS.get(iface_type, {}).items()})
     return iface
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """Yes/no question; Enter/y = yes, Esc/n = no."""
-
-    BINDINGS = [("y", "answer(True)", "Yes"), ("n,escape", "answer(False)", "No")]
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    #confirm { width: 60; height: auto; border: thick $warning; background: $surface;
-               padding: 1 2; }
-    #confirm Horizontal { height: auto; align: center middle; }
-    """
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm"):
-            yield Static(self.question)
-            with Horizontal():
-                yield Button("Yes (y)", id="yes", variant="error")
-                yield Button("No (n)", id="no", variant="primary")
-
-    def action_answer(self, value: bool) -> None:
-        self.dismiss(value)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
 
 
 class AddIfaceScreen(ModalScreen[dict[str, Any] | None]):
@@ -110,34 +81,6 @@ class AddIfaceScreen(ModalScreen[dict[str, Any] | None]):
             self._submit()
         else:
             self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class PathScreen(ModalScreen[str | None]):
-    """Ask for a file path (export); returns it, or None when cancelled."""
-
-    BINDINGS = [("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    PathScreen { align: center middle; }
-    #path-box { width: 70; height: auto; border: thick $primary; background: $surface;
-                padding: 1 2; }
-    """
-
-    def __init__(self, prompt: str, initial: str) -> None:
-        super().__init__()
-        self.prompt = prompt
-        self.initial = initial
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="path-box"):
-            yield Label(self.prompt)
-            yield Input(self.initial, id="path")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value.strip() or None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
