@@ -1,7 +1,9 @@
-"""The action catalogue: every key binding once, with an id and help text.
+"""The action catalogue: every key binding once, with an id, a scope and help text.
 
-Screens take their BINDINGS from here, so the footer, the help screen and
-a future key-remapping file all read one table.
+Screens take their BINDINGS from here (``bindings(...)``), so the footer,
+the help screen and a future key-remapping file all read one table. The
+scope says where a key works; the help screen shows it, so a key bound on
+two screens (Esc: back, revert) reads as two entries with their places.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
+EVERYWHERE = "everywhere"
+
 
 @dataclass(frozen=True)
 class Action:
@@ -17,6 +21,7 @@ class Action:
     key: str
     action: str
     description: str
+    where: str = EVERYWHERE
     show: bool = True
     priority: bool = False
 
@@ -30,30 +35,51 @@ class Action:
             priority=self.priority,
         )
 
+    @property
+    def key_label(self) -> str:
+        """The key as a person types it (``?``, ``/``, ``Ctrl+Q``)."""
+        names = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter"}
+
+        def one(key: str) -> str:
+            *mods, last = key.split("+")
+            last = names.get(last, last.upper() if mods else last)
+            return "+".join([*(m.capitalize() for m in mods), last])
+
+        return " ".join(one(key) for key in self.key.split(","))
+
 
 CATALOGUE: dict[str, Action] = {
     a.id: a
     for a in (
         Action("help", "question_mark", "help", "Help"),
-        Action("quit", "q", "quit_app", "Quit"),
         Action("quit.ctrl", "ctrl+q", "quit_app", "Quit", show=False, priority=True),
-        Action("filter", "slash", "filter", "Filter"),
-        Action("refresh", "r", "refresh", "Refresh"),
-        Action("edit", "e", "edit", "Edit"),
-        Action("add", "a", "add_iface", "Add"),
-        Action("down", "d", "set_down", "Set down"),
-        Action("remove", "x", "remove_iface", "Remove"),
-        Action("review", "v", "review", "Review"),
-        Action("undo", "ctrl+z", "undo", "Undo", show=False),
-        Action("redo", "ctrl+y", "redo", "Redo", show=False),
-        Action("save", "ctrl+s", "save", "Save draft", show=False),
-        Action("yaml", "y", "toggle_yaml", "YAML"),
-        Action("back", "escape", "back", "Back"),
-        Action("apply", "ctrl+a", "apply", "Apply"),
-        Action("keep", "enter", "keep", "Keep"),
-        Action("keep.y", "y", "keep", "Keep", show=False),
-        Action("revert", "escape", "revert", "Revert"),
-        Action("revert.n", "n", "revert", "Revert", show=False),
+        # Bound by Textual itself; listed so the help screen names it.
+        Action("palette", "ctrl+p", "command_palette", "Command palette", show=False),
+        Action("quit", "q", "quit_app", "Quit", where="main"),
+        Action("filter", "slash", "filter", "Filter", where="main"),
+        Action("refresh", "r", "refresh", "Refresh", where="main"),
+        Action("edit", "e", "edit", "Edit", where="main"),
+        Action("add", "a", "add_iface", "Add", where="main"),
+        Action("down", "d", "set_down", "Set down", where="main"),
+        Action("remove", "x", "remove_iface", "Remove", where="main"),
+        Action("review", "v", "review", "Review", where="main"),
+        Action("edit.back", "escape", "back", "Back", where="edit"),
+        Action("edit.review", "ctrl+r", "review", "Review", where="edit"),
+        Action("undo", "ctrl+z", "undo", "Undo", where="edit"),
+        Action("redo", "ctrl+y", "redo", "Redo", where="edit"),
+        Action("teach", "ctrl+t", "toggle_teach", "Teaching", where="edit"),
+        Action("save", "ctrl+s", "save", "Save", where="edit"),
+        Action("review.back", "escape", "back", "Back", where="review"),
+        Action("apply", "ctrl+a", "apply", "Apply", where="review"),
+        Action("unified", "u", "toggle_unified", "YAML diff", where="review"),
+        Action("keep", "enter", "keep", "Keep", where="countdown"),
+        Action("keep.y", "y", "keep", "Keep", where="countdown", show=False),
+        Action("revert", "escape", "revert", "Revert", where="countdown"),
+        Action("revert.n", "n", "revert", "Revert", where="countdown", show=False),
+        Action("confirm.yes", "y", "answer(True)", "Yes", where="questions"),
+        Action("confirm.no", "n,escape", "answer(False)", "No", where="questions"),
+        Action("cancel", "escape", "cancel", "Cancel", where="dialogs"),
+        Action("help.close", "escape,q,question_mark", "close", "Close", where="help"),
     )
 }
 

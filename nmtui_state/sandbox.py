@@ -39,7 +39,7 @@ from collections.abc import Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from engine.errors import NoBackend
 
@@ -303,11 +303,10 @@ class Sandbox:
         """``argv`` wrapped to run inside the sandbox's netns (bus address comes from env())."""
         return [_which("nsenter"), f"--net={self.netns_path}", "--", *argv]
 
-    def run(self, argv: Sequence[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    def run(self, argv: Sequence[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
         """Run ``argv`` inside the sandbox's netns with the bus address exported."""
-        return subprocess.run(  # type: ignore[call-overload, no-any-return]
-            self.command(argv), env=self.env(), text=True, **kwargs
-        )
+        result = subprocess.run(self.command(argv), env=self.env(), text=True, **kwargs)
+        return cast("subprocess.CompletedProcess[str]", result)
 
     def nm_alive(self) -> bool:
         return self._nm is not None and self._nm.poll() is None

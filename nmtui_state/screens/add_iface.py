@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from engine import keys as k
+from nmtui_state.actions import bindings
 
 ADDABLE = (k.LINUX_BRIDGE, k.VETH, k.VXLAN, k.MAC_VLAN, k.MAC_VTAP, k.VLAN, k.BOND, k.DUMMY, k.VRF)
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -40,7 +41,7 @@ def new_iface(name: str, iface_type: str) -> dict[str, Any]:
 class AddIfaceScreen(ModalScreen[dict[str, Any] | None]):
     """Pick a type and a name; returns the new interface (or None)."""
 
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = bindings("cancel")
     DEFAULT_CSS = """
     AddIfaceScreen { align: center middle; }
     #add { width: 60; height: auto; border: thick $primary; background: $surface; padding: 1 2; }

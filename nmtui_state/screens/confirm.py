@@ -7,11 +7,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from nmtui_state.actions import bindings
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Yes/no question; Enter/y = yes, Esc/n = no."""
 
-    BINDINGS = [("y", "answer(True)", "Yes"), ("n,escape", "answer(False)", "No")]
+    BINDINGS = bindings("confirm.yes", "confirm.no")
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     #confirm { width: 60; height: auto; border: thick $warning; background: $surface;

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
@@ -21,6 +20,7 @@ from engine.draft import Draft
 from engine.errors import Problem
 from engine.paths import iface_field
 from engine.validate import validate
+from nmtui_state.actions import bindings
 from nmtui_state.screens.host_app import host_app
 from widgets.iface_form import IfaceForm
 from widgets.problem_list import ProblemList
@@ -30,14 +30,7 @@ from widgets.yaml_editor import YamlEditor
 class EditScreen(Screen[None]):
     """Edit the draft by form and by YAML."""
 
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="back"),
-        Binding("ctrl+r", "review", "Review", id="review"),
-        Binding("ctrl+z", "undo", "Undo", id="undo"),
-        Binding("ctrl+y", "redo", "Redo", id="redo"),
-        Binding("ctrl+t", "toggle_teach", "Teaching", id="teach"),
-        Binding("ctrl+s", "save", "Save", id="save"),
-    ]
+    BINDINGS = bindings("edit.back", "edit.review", "undo", "redo", "teach", "save")
 
     def __init__(self, draft: Draft, name: str | None) -> None:
         super().__init__()

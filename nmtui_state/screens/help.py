@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from nmtui_state.actions import CATALOGUE
+from nmtui_state.actions import CATALOGUE, bindings
 
 INTRO = (
     "nmtui-state shows the host's network as a declarative state (nmstate YAML).\n"
@@ -17,20 +17,24 @@ INTRO = (
 )
 
 
+def help_rows() -> list[tuple[str, str, str]]:
+    """(key, what it does, where it works) for every action of the catalogue."""
+    return [(a.key_label, a.description, a.where) for a in CATALOGUE.values()]
+
+
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [("escape,q,question_mark", "dismiss", "Close")]
+    BINDINGS = bindings("help.close")
 
     def compose(self) -> ComposeResult:
         table = Table(title="Keys", show_header=True, expand=True)
         table.add_column("key")
         table.add_column("does")
-        for action in CATALOGUE.values():
-            table.add_row(
-                action.key.replace("question_mark", "?").replace("slash", "/"), action.description
-            )
+        table.add_column("where")
+        for row in help_rows():
+            table.add_row(*row)
         with VerticalScroll(id="help"):
             yield Static(INTRO)
             yield Static(table)
 
-    def action_dismiss(self) -> None:  # type: ignore[override]
+    def action_close(self) -> None:
         self.dismiss(None)

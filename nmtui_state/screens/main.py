@@ -171,6 +171,9 @@ class MainScreen(Screen[None]):
             self.state_tree.filter_text = ""
             self.state_tree.focus()
 
+    def action_help(self) -> None:
+        host_app(self).action_help()
+
     def action_refresh(self) -> None:
         host_app(self).refresh_live()
 

@@ -7,11 +7,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from nmtui_state.actions import bindings
+
 
 class PathScreen(ModalScreen[str | None]):
     """Ask for a file path (export); returns it, or None when cancelled."""
 
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = bindings("cancel")
     DEFAULT_CSS = """
     PathScreen { align: center middle; }
     #path-box { width: 70; height: auto; border: thick $primary; background: $surface;

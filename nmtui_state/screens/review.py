@@ -13,7 +13,6 @@ import os
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
@@ -23,6 +22,7 @@ from engine.diff import diff, summary
 from engine.draft import Draft
 from engine.errors import InvalidInput, NmtuiError
 from engine.ssh_guard import ssh_warnings
+from nmtui_state.actions import bindings
 from nmtui_state.messages import ApplyEnded, ApplyProgress, ApplyRequested
 from nmtui_state.screens.host_app import host_app
 from widgets.diff_view import DiffView
@@ -32,11 +32,7 @@ from widgets.problem_list import ProblemList
 class ReviewScreen(Screen[None]):
     """What will change, property by property; Apply hands over to the countdown."""
 
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="back"),
-        Binding("ctrl+a", "apply", "Apply", id="apply"),
-        Binding("u", "toggle_unified", "YAML diff", id="unified"),
-    ]
+    BINDINGS = bindings("review.back", "apply", "unified")
 
     def __init__(self, draft: Draft) -> None:
         super().__init__()
