@@ -31,6 +31,7 @@ def add_parsers(sub: Any) -> None:
     fmt = sub.add_parser("format", help="print FILE with nmstate's key order")
     fmt.add_argument("file", metavar="FILE")
     fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("-s", "--show-secrets", action="store_true", help="do not mask secrets")
     for name in ("gen-conf", "gc"):
         gc = sub.add_parser(name, help="print the NetworkManager keyfiles apply would create")
         gc.add_argument("file", metavar="FILE")
@@ -38,6 +39,12 @@ def add_parsers(sub: Any) -> None:
             "--yaml",
             action="store_true",
             help="nmstatectl gc's output shape (NetworkManager: [[file, content]])",
+        )
+        gc.add_argument(
+            "-s",
+            "--show-secrets",
+            action="store_true",
+            help="write secrets in clear, for keyfiles you will install (default: masked)",
         )
 
 
@@ -123,8 +130,11 @@ def cmd_format(args: argparse.Namespace) -> int:
     from engine import yamlio
     from nmtui_state.cli_io import read_state
 
+    from engine.secrets import mask
+
     sf = read_state(args.file)
-    sys.stdout.write(yamlio.dumps(sf.state, fmt="json" if args.json else "yaml"))
+    state = mask(sf.state, show_secrets=args.show_secrets)
+    sys.stdout.write(yamlio.dumps(state, fmt="json" if args.json else "yaml"))
     return 0
 
 
@@ -135,8 +145,10 @@ def cmd_gen_conf(args: argparse.Namespace) -> int:
 
     sf = read_state(args.file)
     fail_on_errors(check(sf, current=sf.state))
+    from engine.secrets import mask
+
     try:
-        files = gen_conf(sf.state)
+        files = gen_conf(mask(sf.state, show_secrets=args.show_secrets))
     except UntranslatableInterface as exc:
         hint = f"leave {exc.name} out of the file, or change it as the message says"
         problem = Problem(f"interfaces[{exc.name}]", str(exc), hint)
