@@ -22,12 +22,13 @@ import yaml
 from engine import keys as k
 from engine import limits
 from engine.errors import InvalidInput, Problem
-from engine.file_read import read_text
+from engine.file_read import read_text as read_text  # re-exported: callers read via yamlio
 from engine.paths import PathPart
 from engine.yaml_emit import emit
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_C1 = re.compile("[\x7f-\x9f]")
 _DROPPED_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 
 # Decimal/octal/hex/binary integers and plain floats of YAML 1.1 minus the
@@ -372,7 +373,9 @@ def dumps(state: dict[str, Any], fmt: str = "yaml") -> str:
     """Render ``state`` in nmstate's key order as block YAML or indented JSON."""
     ordered = _ordered(state, top=True)
     if fmt == "json":
-        return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
+        # JSON escapes C0 controls itself; C1 ones (U+009B is a terminal's CSI) too, here.
+        return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     if fmt != "yaml":
         raise ValueError(f"unknown format {fmt!r}; use 'yaml' or 'json'")
     fast = emit(ordered, StateDumper)

@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from engine.errors import InvalidInput, Problem
+from engine.textsafe import printable
 
 
 def add_parsers(sub: Any) -> None:
@@ -82,7 +83,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         found = check(sf, current)
         problems += found
         if not any(p.is_error for p in found):
-            print(f"{sf.source}: ok")
+            print(printable(f"{sf.source}: ok"))
     fail_on_errors(problems)
     return 0
 
@@ -100,7 +101,7 @@ def _merged(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
 def cmd_diff(args: argparse.Namespace) -> int:
     from engine.diff import diff, summary, unified
     from engine.normalize import normalize
-    from nmtui_state.cli_io import print_unified
+    from nmtui_state.cli_io import print_lines, print_unified
 
     current, merged = _merged(args)
     current = normalize(current)
@@ -108,8 +109,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if not changes:
         print("no changes")
         return 0
-    for line in summary(changes, show_secrets=args.show_secrets):
-        print(line)
+    print_lines(summary(changes, show_secrets=args.show_secrets))
     if not args.summary:
         print()
         print_unified(unified(current, merged, show_secrets=args.show_secrets))
@@ -128,9 +128,8 @@ def cmd_gen_revert(args: argparse.Namespace) -> int:
 
 def cmd_format(args: argparse.Namespace) -> int:
     from engine import yamlio
-    from nmtui_state.cli_io import read_state
-
     from engine.secrets import mask
+    from nmtui_state.cli_io import read_state
 
     sf = read_state(args.file)
     state = mask(sf.state, show_secrets=args.show_secrets)

@@ -15,7 +15,9 @@ import sys
 import tempfile
 from typing import Any
 
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, NmtuiError, Problem
+from engine.textsafe import printable
+from nmtui_state.cli_args import checkpoint_path, timeout_seconds
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
@@ -42,7 +44,7 @@ def add_parsers(sub: Any) -> None:
     )
     apply.add_argument(
         "--timeout",
-        type=int,
+        type=timeout_seconds,
         default=60,
         metavar="S",
         help="checkpoint rollback timeout in seconds (default 60)",
@@ -65,7 +67,7 @@ def add_parsers(sub: Any) -> None:
 
     edit = sub.add_parser("edit", help="edit the live state in $EDITOR, then apply it")
     edit.add_argument("globs", nargs="*", metavar="IFACE", help="only these interfaces")
-    edit.add_argument("--timeout", type=int, default=60, metavar="S")
+    edit.add_argument("--timeout", type=timeout_seconds, default=60, metavar="S")
     edit.add_argument("--no-commit", action="store_true")
 
 
@@ -107,7 +109,7 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
 
     def progress(line: str) -> None:
         if not quiet:
-            print(f"  {line}", file=sys.stderr)
+            print(f"  {printable(line, newlines=False)}", file=sys.stderr)
 
     caught: list[int] = []
 
@@ -151,11 +153,11 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
         )
         raise SystemExit(128 + signum) from None
     for note in result.notes:
-        print(f"nmtui-state: warning: {note}", file=sys.stderr)
+        print(f"nmtui-state: warning: {printable(note)}", file=sys.stderr)
     changes = result.prepared.changes
     if not quiet:
         lines = summary(changes, show_secrets=getattr(args, "show_secrets", False))
-        print("\n".join(lines) if lines else "no changes")
+        print(printable("\n".join(lines)) if lines else "no changes")
     if result.checkpoint is not None:
         num = result.checkpoint.path.rsplit("/", 1)[-1]
         print(
@@ -186,12 +188,53 @@ def cmd_apply(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pending_note() -> str:
+    """Which checkpoints are pending, said after a refused commit/rollback (best effort)."""
+    import asyncio
+
+    from engine.backend.nm_dbus import NMClient
+    from engine.checkpoint import list_checkpoints
+
+    async def pending() -> list[str]:
+        client = await NMClient.connect()
+        try:
+            return await list_checkpoints(client)
+        finally:
+            client.close()
+
+    try:
+        paths = asyncio.run(pending())
+    except (NmtuiError, OSError, ValueError, EOFError, RuntimeError):
+        return ""
+    if not paths:
+        return "; no checkpoint is pending"
+    nums = ", ".join(p.rsplit("/", 1)[-1] for p in paths)
+    return f"; still pending (NetworkManager rolls it back at its timeout): {nums}"
+
+
 def cmd_checkpoint(args: argparse.Namespace) -> int:
     import asyncio
 
     from engine.apply import checkpoint_action
 
-    path = asyncio.run(checkpoint_action(args.command, args.checkpoint))
+    given = args.checkpoint
+    path = None if given is None else checkpoint_path(given)
+    if given is not None and path is None:
+        raise InvalidInput(
+            [
+                Problem(
+                    "",
+                    f"{given!r} is not a checkpoint{_pending_note()}",
+                    f"give its number or D-Bus path, e.g. nmtui-state {args.command} 1",
+                )
+            ]
+        )
+    try:
+        path = asyncio.run(checkpoint_action(args.command, path))
+    except NmtuiError as exc:
+        if given is not None and type(exc).__name__ == "ApplyFailed":
+            exc.args = (f"{exc}{_pending_note()}",)
+        raise
     print(f"{'committed' if args.command == 'commit' else 'rolled back'} {path}")
     return 0
 
