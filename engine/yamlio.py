@@ -236,6 +236,11 @@ def loads(text: str, source: str = "<stdin>") -> dict[str, Any]:
         raise InvalidInput([exc.problem(source)]) from exc
     except yaml.YAMLError as exc:
         raise InvalidInput([_parse_problem(exc, source, text)]) from exc
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        hint = "give a number of ordinary size, or quote the value"
+        raise InvalidInput(
+            [Problem("", f"cannot read a value: {exc}", hint, source=source)]
+        ) from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
