@@ -23,13 +23,13 @@ from dbus_fast.errors import DBusError
 from engine.backend import nm_checkpoint as nm_cp
 from engine.backend.nm_dbus import DEVICE_IFACE, NM_IFACE, NM_PATH, NMClient
 from engine.backend.nm_exec import save_hostname
-from engine.errors import ApplyFailed, InvalidInput, NoBackend, Problem
+from engine.errors import ApplyFailed, InvalidInput, NmtuiError, NoBackend, Problem
 
 SETTLE_SECONDS = 5.0
 EXPIRE_GRACE_SECONDS = 5.0  # how long after the deadline NM may take to roll back by itself
 # NMDeviceState PREPARE (40) .. SECONDARIES (90), and DEACTIVATING (110).
 TRANSITIONAL = frozenset((*range(40, 100), 110))
-_GIVEN = re.compile(r"(?:/org/freedesktop/NetworkManager/Checkpoint/)?(\d{1,9})")
+_GIVEN = re.compile(r"(?:/org/freedesktop/NetworkManager/Checkpoint/)?([1-9]\d{0,9})")
 
 
 def boottime_ms() -> int:
@@ -198,6 +198,24 @@ async def finish(
         else:
             await undo(client, cp)
         return cp.path
+    finally:
+        client.close()
+
+
+async def pending_numbers(bus_address: str | None = None) -> list[int] | None:
+    """The numbers of the checkpoints NM holds now; None when NM cannot be asked.
+
+    Said after a refused commit/rollback, so a typo never leaves the user
+    unaware that a checkpoint is still pending (and will roll back by itself).
+    """
+    try:
+        client = await NMClient.connect(bus_address)
+    except (NmtuiError, OSError, ValueError, EOFError):
+        return None
+    try:
+        return [int(p.rsplit("/", 1)[-1]) for p in await nm_cp.list_paths(client)]
+    except (NmtuiError, OSError, ValueError, EOFError):
+        return None
     finally:
         client.close()
 

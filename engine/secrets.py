@@ -8,10 +8,11 @@ own placeholder so a masked file fed back to nmstate is recognised as
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
-from engine.paths import split_path
+from engine.paths import PathPart, split_path
 
 #: nmstate's placeholder for a hidden secret.
 PLACEHOLDER = "<_password_hid_by_nmstate>"
@@ -101,3 +102,24 @@ def mask(state: dict[str, Any], show_secrets: bool = False) -> dict[str, Any]:
     """A copy of ``state`` with every secret replaced by nmstate's placeholder."""
     masked: dict[str, Any] = mask_value(state, show_secrets)
     return masked
+
+
+def value_at(state: Any, parts: Sequence[PathPart]) -> Any:
+    """The value at ``parts`` (keys and list indexes) in ``state``, None when absent."""
+    value = state
+    for part in parts:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
+
+
+def hide_value(message: str, value: Any, show: Callable[[Any], str] = str) -> str:
+    """``message`` with every rendering of the secret ``value`` replaced (errors, logs)."""
+    if value is None or isinstance(value, dict | list | bool):
+        return message
+    for shown in sorted({show(value), str(value), repr(value)}, key=len, reverse=True):
+        if shown:
+            message = message.replace(shown, "a hidden value")
+    return message

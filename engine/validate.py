@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -29,6 +30,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from engine.address_checks import Found, interface_items, ip_problems, problem_at
 from engine.errors import Problem
+from engine.limits import interface_problems
 from engine.paths import PathPart
 from engine.rules import semantic_problems
 from engine.schema_files import load_schema
@@ -42,6 +44,7 @@ from engine.schema_walk import (
     properties_of,
     section_types,
 )
+from engine.secrets import hide_value, is_secret_path, value_at
 
 # description_at lives in engine.schema_walk and is re-exported where callers import it.
 __all__ = ["description_at", "schema_problems", "validate"]
@@ -60,7 +63,7 @@ def validate(state: Any, current: dict[str, Any] | None = None) -> list[Problem]
     well-formed state, and running them on a broken one only adds noise, so they
     run only when the schema found no errors.
     """
-    problems = schema_problems(state)
+    problems = schema_problems(state) + interface_problems(state)
     if any(p.is_error for p in problems) or not isinstance(state, dict):
         return problems
     return problems + semantic_problems(state, current)
@@ -79,7 +82,7 @@ def schema_problems(state: Any) -> list[Problem]:
         parts = list(error.absolute_path)
         if _is_iface_name(parts) and error.validator == "maxLength":
             continue  # reported in bytes by _name_problems, which is what Linux counts
-        found.extend(_explain(error, state))
+        found.extend(_hide_secrets(_explain(error, state), state))
     found.extend(_name_problems(state))
     found.extend(ip_problems(state))
 
@@ -91,6 +94,16 @@ def schema_problems(state: Any) -> list[Problem]:
             seen.add(key)
             out.append(problem)
     return out
+
+
+def _hide_secrets(found: list[Found], state: Any) -> list[Found]:
+    """Problems about a secret (an 802.1x password ...) never quote its value."""
+    return [
+        (parts, replace(p, message=hide_value(p.message, value_at(state, parts), _show)))
+        if is_secret_path(p.path)
+        else (parts, p)
+        for parts, p in found
+    ]
 
 
 @cache

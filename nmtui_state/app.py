@@ -203,12 +203,19 @@ class NmtuiStateApp(App[int]):
         self.push_screen(ConfirmScreen("Quit? " + "; ".join(reasons) + "."), answer)
 
     @work(group="shutdown", exit_on_error=False)
-    async def shutdown(self) -> None:
-        """Exit, rolling back a pending checkpoint first."""
+    async def shutdown(self, signalled: bool = False) -> None:
+        """Exit, rolling back a pending checkpoint first (then, after a signal, for sure)."""
         if self.pending is not None:
             with contextlib.suppress(NmtuiError):
                 await self.session.finish(self.pending, keep=False)
             self.pending = None
+        if signalled:
+            from nmtui_state.hangup import exit_soon
+
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGHUP, signal.SIGTERM):
+                loop.remove_signal_handler(signum)
+            exit_soon()
         self.exit(0)
 
     # -- apply and countdown --------------------------------------------------------
@@ -286,7 +293,7 @@ class NmtuiStateApp(App[int]):
                 loop.add_signal_handler(signum, self._on_hangup)
 
     def _on_hangup(self) -> None:
-        self.shutdown()
+        self.shutdown(signalled=True)
 
     def on_unmount(self) -> None:
         self.session.close()
@@ -300,5 +307,10 @@ def run(args: argparse.Namespace) -> int:
         draft_file=getattr(args, "file", None),
         countdown=int(getattr(args, "countdown", 60)),
     )
-    result: Any = app.run()
+    try:
+        result: Any = app.run()
+    finally:
+        from nmtui_state.hangup import app_done
+
+        app_done()
     return int(result or 0)

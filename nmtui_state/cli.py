@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 
 from engine.errors import ExitCode, NmtuiError
+from engine.textsafe import printable
 from nmtui_state import __version__
 
 Handler = Callable[[argparse.Namespace], int]
@@ -35,7 +36,9 @@ def command(name: str) -> Callable[[Handler], Handler]:
 
 def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
     """The parser and the names of its subcommands."""
-    parser = argparse.ArgumentParser(
+    from nmtui_state.cli_args import Parser, timeout_seconds
+
+    parser = Parser(
         prog="nmtui-state",
         description="Declarative host networking (nmstate YAML) in a terminal UI.",
     )
@@ -51,7 +54,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
     app.add_argument("--readonly", action="store_true", help="browse only, never apply")
     app.add_argument(
         "--countdown",
-        type=int,
+        type=timeout_seconds,
         default=60,
         metavar="S",
         help="seconds to confirm an applied change before it is rolled back",
@@ -148,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return handler(args)
         return handler(args)
     except NmtuiError as exc:
-        print(f"nmtui-state: {exc}", file=sys.stderr)
+        print(f"nmtui-state: {printable(str(exc))}", file=sys.stderr)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         return 130

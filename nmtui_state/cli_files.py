@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from engine.errors import InvalidInput, Problem
+from engine.textsafe import printable
 
 
 def add_parsers(sub: Any) -> None:
@@ -31,6 +32,7 @@ def add_parsers(sub: Any) -> None:
     fmt = sub.add_parser("format", help="print FILE with nmstate's key order")
     fmt.add_argument("file", metavar="FILE")
     fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("-s", "--show-secrets", action="store_true", help="do not mask secrets")
     for name in ("gen-conf", "gc"):
         gc = sub.add_parser(name, help="print the NetworkManager keyfiles apply would create")
         gc.add_argument("file", metavar="FILE")
@@ -38,6 +40,12 @@ def add_parsers(sub: Any) -> None:
             "--yaml",
             action="store_true",
             help="nmstatectl gc's output shape (NetworkManager: [[file, content]])",
+        )
+        gc.add_argument(
+            "-s",
+            "--show-secrets",
+            action="store_true",
+            help="write secrets in clear, for keyfiles you will install (default: masked)",
         )
 
 
@@ -77,7 +85,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         found = check(sf, current)
         problems += found
         if not any(p.is_error for p in found):
-            print(f"{sf.source}: ok")
+            print(printable(f"{sf.source}: ok"))
     fail_on_errors(problems)
     return 0
 
@@ -94,15 +102,14 @@ def _merged(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from engine.diff import diff, summary, unified
-    from nmtui_state.cli_io import print_unified
+    from nmtui_state.cli_io import print_lines, print_unified
 
     current, merged = _merged(args)
     changes = diff(current, merged)
     if not changes:
         print("no changes")
         return 0
-    for line in summary(changes, show_secrets=args.show_secrets):
-        print(line)
+    print_lines(summary(changes, show_secrets=args.show_secrets))
     if not args.summary:
         print()
         print_unified(unified(current, merged, show_secrets=args.show_secrets))
@@ -120,10 +127,12 @@ def cmd_gen_revert(args: argparse.Namespace) -> int:
 
 def cmd_format(args: argparse.Namespace) -> int:
     from engine import yamlio
+    from engine.secrets import mask
     from nmtui_state.cli_io import read_state
 
     sf = read_state(args.file)
-    sys.stdout.write(yamlio.dumps(sf.state, fmt="json" if args.json else "yaml"))
+    state = mask(sf.state, show_secrets=args.show_secrets)
+    sys.stdout.write(yamlio.dumps(state, fmt="json" if args.json else "yaml"))
     return 0
 
 
@@ -134,8 +143,10 @@ def cmd_gen_conf(args: argparse.Namespace) -> int:
 
     sf = read_state(args.file)
     fail_on_errors(check(sf, current=sf.state))
+    from engine.secrets import mask
+
     try:
-        files = gen_conf(sf.state)
+        files = gen_conf(mask(sf.state, show_secrets=args.show_secrets))
     except UntranslatableInterface as exc:
         hint = f"leave {exc.name} out of the file, or change it as the message says"
         problem = Problem(f"interfaces[{exc.name}]", str(exc), hint)

@@ -15,7 +15,9 @@ import sys
 import tempfile
 from typing import Any
 
-from engine.errors import InvalidInput
+from engine.errors import ApplyFailed, InvalidInput
+from engine.textsafe import printable
+from nmtui_state.cli_args import timeout_seconds
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
@@ -42,7 +44,7 @@ def add_parsers(sub: Any) -> None:
     )
     apply.add_argument(
         "--timeout",
-        type=int,
+        type=timeout_seconds,
         default=60,
         metavar="S",
         help="checkpoint rollback timeout in seconds (default 60)",
@@ -65,7 +67,7 @@ def add_parsers(sub: Any) -> None:
 
     edit = sub.add_parser("edit", help="edit the live state in $EDITOR, then apply it")
     edit.add_argument("globs", nargs="*", metavar="IFACE", help="only these interfaces")
-    edit.add_argument("--timeout", type=int, default=60, metavar="S")
+    edit.add_argument("--timeout", type=timeout_seconds, default=60, metavar="S")
     edit.add_argument("--no-commit", action="store_true")
 
 
@@ -105,7 +107,7 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
 
     def progress(line: str) -> None:
         if not quiet:
-            print(f"  {line}", file=sys.stderr)
+            print(f"  {printable(line, newlines=False)}", file=sys.stderr)
 
     caught: list[int] = []
 
@@ -149,11 +151,11 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
         )
         raise SystemExit(128 + signum) from None
     for note in result.notes:
-        print(f"nmtui-state: warning: {note}", file=sys.stderr)
+        print(f"nmtui-state: warning: {printable(note)}", file=sys.stderr)
     changes = result.prepared.changes
     if not quiet:
         lines = summary(changes, show_secrets=getattr(args, "show_secrets", False))
-        print("\n".join(lines) if lines else "no changes")
+        print(printable("\n".join(lines)) if lines else "no changes")
     cp = result.checkpoint
     if cp is not None:
         print(
@@ -184,12 +186,38 @@ def cmd_apply(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pending_note() -> str:
+    """Which checkpoints are pending, said after a refused commit/rollback (best effort)."""
+    import asyncio
+
+    from engine.checkpoint import pending_numbers
+
+    nums = asyncio.run(pending_numbers())
+    if nums is None:
+        return ""
+    if not nums:
+        return "; no checkpoint is pending"
+    listed = ", ".join(str(n) for n in nums)
+    return f"; still pending (NetworkManager rolls it back at its timeout): {listed}"
+
+
 def cmd_checkpoint(args: argparse.Namespace) -> int:
     import asyncio
 
     from engine.checkpoint import finish
 
-    path = asyncio.run(finish(args.command, args.checkpoint))
+    try:
+        path = asyncio.run(finish(args.command, args.checkpoint))
+    except InvalidInput as exc:
+        import dataclasses
+
+        note = _pending_note()
+        problems = [dataclasses.replace(p, message=p.message + note) for p in exc.problems]
+        raise InvalidInput(problems) from exc
+    except ApplyFailed as exc:
+        if args.checkpoint is not None:
+            exc.args = (f"{exc}{_pending_note()}",)
+        raise
     print(f"{'committed' if args.command == 'commit' else 'rolled back'} {path}")
     return 0
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 from engine import yamlio
 from engine.errors import InvalidInput, Problem
+from engine.textsafe import printable
 
 COLORS = {"+": "\x1b[32m", "-": "\x1b[31m", "@": "\x1b[36m", "~": "\x1b[33m"}
 RESET = "\x1b[0m"
@@ -40,7 +41,7 @@ def fail_on_errors(problems: list[Problem]) -> None:
     """Print warnings; raise InvalidInput (exit 2) when any problem is an error."""
     for p in problems:
         if not p.is_error:
-            print(f"nmtui-state: {p.format()}", file=sys.stderr)
+            print(f"nmtui-state: {printable(p.format())}", file=sys.stderr)
     errors = [p for p in problems if p.is_error]
     if errors:
         raise InvalidInput(errors)
@@ -56,5 +57,11 @@ def print_unified(lines: list[tuple[str, str]]) -> None:
     use = color_enabled()
     for tag, text in lines:
         prefix = "" if tag == "@" else f"{tag} " if tag != " " else "  "
-        line = f"{prefix}{text}"
+        line = printable(f"{prefix}{text}", newlines=False)
         print(f"{COLORS[tag]}{line}{RESET}" if use and tag in COLORS else line)
+
+
+def print_lines(lines: list[str], file: TextIO | None = None) -> None:
+    """Print host-derived lines (summaries, notes) with control characters escaped."""
+    for line in lines:
+        print(printable(line, newlines=False), file=file or sys.stdout)

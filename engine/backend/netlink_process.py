@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from engine.backend.netlink import KernelState, read_kernel
+from engine.errors import NoBackend
 from engine.gc_pause import gc_paused
 
 MODULE = "engine.backend.netlink_process"
@@ -202,6 +203,8 @@ class KernelRead:
                 answer = None
         if answer is None:
             return await asyncio.to_thread(read_kernel, self.netns)
+        if "no_backend" in answer:
+            raise NoBackend(answer["no_backend"])
         if "error" in answer:
             raise OSError(f"reading the kernel's links over netlink failed: {answer['error']}")
         state = answer["state"]
@@ -224,6 +227,8 @@ def _answer(request: str) -> dict[str, Any]:
     answer: dict[str, Any] = {"id": int(request_id)}
     try:
         state = read_kernel(None if netns == OWN_NETNS else netns)
+    except NoBackend as exc:  # the netns is missing or needs root: the parent's exit 3
+        answer["no_backend"] = str(exc)
     except Exception as exc:  # reported to the parent as one line, raised there
         answer["error"] = f"{type(exc).__name__}: {exc}"
     else:

@@ -10,8 +10,11 @@ namespace for good, and the thread goes straight back.
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import socket
+
+from engine.errors import NoBackend
 
 CLONE_NEWNET = 0x40000000
 NETLINK_ROUTE = 0
@@ -32,6 +35,23 @@ def _setns(fd: int) -> None:
 
 def netlink_fd(netns: str) -> int:
     """A NETLINK_ROUTE socket (as a file descriptor) opened inside ``netns``."""
+    try:
+        return _netlink_fd(netns)
+    except OSError as exc:
+        raise NoBackend(_reason(netns, exc)) from exc
+
+
+def _reason(netns: str, exc: OSError) -> str:
+    """What went wrong entering ``netns``, and what to do, in one line."""
+    where = f"network namespace {netns!r} (NMTUI_STATE_NETNS)"
+    if exc.errno == errno.ENOENT:
+        return f"{where} does not exist; unset {NETNS_ENV} or start the sandbox again"
+    if exc.errno in (errno.EPERM, errno.EACCES):
+        return f"entering {where} needs root; run as root (sudo) or unset {NETNS_ENV}"
+    return f"cannot enter {where}: {exc.strerror or exc}"
+
+
+def _netlink_fd(netns: str) -> int:
     path = netns if netns.startswith("/") else f"/run/netns/{netns}"
     own = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
     try:

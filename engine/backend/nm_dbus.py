@@ -75,6 +75,12 @@ class NMClient:
         address = bus_address or os.environ.get("DBUS_SYSTEM_BUS_ADDRESS")
         try:
             bus = await MessageBus(bus_address=address, bus_type=BusType.SYSTEM).connect()
+        except PermissionError as exc:
+            where = address or "the system bus"
+            raise NoBackend(
+                f"permission denied reaching D-Bus at {where} ({exc.strerror or exc}); "
+                "run as root (sudo), or as a user the bus policy lets in"
+            ) from exc
         except (OSError, DBusError, ValueError) as exc:
             where = address or "the system bus"
             raise NoBackend(

@@ -208,7 +208,12 @@ async def test_verification_mismatch_rolls_back_profile_and_hostname(
 def _interrupt(
     sb: Sandbox, tmp_path: Path, signum: int, name: str
 ) -> subprocess.CompletedProcess[str]:
-    """Start an apply that takes 2 s (a port-less bridge with static IPv4), signal it at 0.5 s."""
+    """Start an apply that takes 2 s (a port-less bridge with static IPv4), signal it mid-way.
+
+    "Mid-way" is the first progress line (a plan step started inside the
+    checkpoint), not a fixed delay: on a loaded machine 0.5 s can pass before
+    the process has even imported the engine.
+    """
     desired = {
         "interfaces": [
             {
@@ -226,11 +231,13 @@ def _interrupt(
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(0.5)
+    assert proc.stderr is not None
+    first = proc.stderr.readline()  # blocks until the apply reports its first step
+    assert first.startswith("  "), first
     assert proc.poll() is None, "the apply finished before it could be interrupted"
     proc.send_signal(signum)
     out, err = proc.communicate(timeout=30)
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, first + err)
 
 
 @pytest.mark.parametrize(
