@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.errors import NmtuiError
-from nmtui_state import cli_files, cli_host
+from nmtui_state import cli_files, cli_host, cli_service
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -16,6 +16,7 @@ def add_parsers(sub: Any) -> None:
     """Add the engine-backed subcommands to ``sub`` (an argparse subparsers action)."""
     cli_host.add_parsers(sub)
     cli_files.add_parsers(sub)
+    cli_service.add_parsers(sub)
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -27,7 +28,12 @@ def run_app(args: argparse.Namespace) -> int:
     return run(args)
 
 
-HANDLERS: dict[str, Handler] = {"app": run_app, **cli_host.HANDLERS, **cli_files.HANDLERS}
+HANDLERS: dict[str, Handler] = {
+    "app": run_app,
+    **cli_host.HANDLERS,
+    **cli_files.HANDLERS,
+    **cli_service.HANDLERS,
+}
 
 
 def handler(name: str) -> Handler:
