@@ -87,7 +87,8 @@ def read_conf(config_dir: str | Path) -> ServiceConf:
     except FileNotFoundError:
         return ServiceConf()
     except OSError as exc:
-        raise InvalidInput([Problem("", f"cannot read it: {exc.strerror}", source=str(path))]) from exc
+        problem = Problem("", f"cannot read it: {exc.strerror}", source=str(path))
+        raise InvalidInput([problem]) from exc
     parser = configparser.ConfigParser(inline_comment_prefixes=("#",))
     try:
         parser.read_string(text, source=str(path))
