@@ -20,6 +20,8 @@ def add_parsers(sub: Any) -> None:
 
 
 def run_app(args: argparse.Namespace) -> int:
+    if getattr(args, "firstboot", False):
+        return cli_service.cmd_console(args)
     from engine.backend.netlink_process import prestart
 
     prestart()  # the kernel reader starts while Textual loads (see netlink_process)

@@ -79,6 +79,13 @@ def add_console_args(con: argparse.ArgumentParser) -> None:
         help="print whether the console is needed and exit 0 (needed) or 1 (not): "
         "for the unit's ExecCondition",
     )
+    con.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        metavar="S",
+        help="with --needed: wait up to S seconds for a default route (DHCP) first",
+    )
 
 
 def _log(line: str, event: str) -> None:
