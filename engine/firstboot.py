@@ -96,6 +96,27 @@ async def read_host(bus_address: str | None = None, netns: str | None = None) ->
     return HostView(state, nics, live.nm_missing)
 
 
+def failed_reasons(config_dir: str | Path, status_path: str | Path | None) -> list[str]:
+    """One line per state file the last service run left in place."""
+    from engine.service import failed_files, read_status
+
+    status = read_status(status_path) if status_path else None
+    return [
+        f"{path.name} was not applied" + (f": {why.splitlines()[0]}" if why else "")
+        for path, why in failed_files(config_dir, status)
+    ]
+
+
+def reasons_for(
+    state: dict[str, Any], config_dir: str | Path, status_path: str | Path | None
+) -> list[str]:
+    """Why the console is needed, judged from a state already read (no waiting)."""
+    reasons = failed_reasons(config_dir, status_path)
+    if not has_default_route(state):
+        reasons.append("no default route")
+    return reasons
+
+
 async def console_reasons(
     config_dir: str | Path,
     status_path: str | Path | None,
@@ -110,14 +131,9 @@ async def console_reasons(
     the admin at once.
     """
     from engine.normalize import normalize
-    from engine.service import failed_files, read_status
     from engine.show import read_live
 
-    status = read_status(status_path) if status_path else None
-    reasons = [
-        f"{path.name} was not applied" + (f": {why.splitlines()[0]}" if why else "")
-        for path, why in failed_files(config_dir, status)
-    ]
+    reasons = failed_reasons(config_dir, status_path)
     if reasons:
         return reasons
     loop = asyncio.get_running_loop()

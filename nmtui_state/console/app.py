@@ -51,7 +51,10 @@ class ConsoleApp(App[int]):
         status_path: Path | None,
         countdown: int = 60,
     ) -> None:
-        super().__init__()
+        # The terminal's own colours: no colour codes on the line, the theme does not matter.
+        from nmtui_state.console.line import SlowLineDriver
+
+        super().__init__(ansi_color=True, driver_class=SlowLineDriver)
         self.host, self.config_dir, self.output = host, config_dir, output
         self.status_path, self.countdown = status_path, countdown
         self.pending: flow.Pending | None = None
@@ -115,14 +118,12 @@ class ConsoleApp(App[int]):
 
     @work(exclusive=True, group="console-steps", exit_on_error=False)
     async def steps(self) -> None:
-        from engine.firstboot import console_reasons, read_host
+        from engine.firstboot import read_host, reasons_for
         from engine.service import failed_files, read_status
 
         status = read_status(self.status_path) if self.status_path else None
         view = await read_host(self.host.bus_address, self.host.netns)
-        why = await console_reasons(
-            self.config_dir, self.status_path, self.host.bus_address, self.host.netns
-        )
+        why = reasons_for(view.state, self.config_dir, self.status_path)
         failed = failed_files(self.config_dir, status)
         if failed and failed[0][0].is_file():
             if not await self.failed_file(failed[0][0], failed[0][1], view.state):

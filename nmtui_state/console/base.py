@@ -13,7 +13,7 @@ from nmtui_state.console.text import ascii_only
 T = TypeVar("T")
 
 CSS = """
-Screen { background: black; color: white; overflow: hidden; }
+Screen { overflow: hidden; }
 #title { height: 1; text-style: bold; }
 #status { height: auto; max-height: 4; dock: bottom; margin-bottom: 1; }
 #keys { height: 1; dock: bottom; }

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.apply import ApplyResult, Prepared
+if TYPE_CHECKING:  # engine.apply loads jsonschema (~0.1 s): not before the first paint
+    from engine.apply import ApplyResult, Prepared
 
 
 @dataclass

@@ -45,7 +45,7 @@ FIELDS = {
 FORM_CSS = """
 FormScreen Horizontal { height: 1; }
 FormScreen .label { width: 16; }
-FormScreen Input { border: none; height: 1; padding: 0; width: 60; background: black; }
+FormScreen Input { border: none; height: 1; padding: 0; width: 60; }
 FormScreen Input:focus { border: none; text-style: underline; }
 FormScreen #hint { height: 2; }
 """

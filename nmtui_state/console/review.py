@@ -9,7 +9,7 @@ engine; the screen says why and stays, so the admin can go back and fix.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -17,13 +17,15 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from engine.apply import Prepared
 from engine.errors import InvalidInput, NmtuiError
 from nmtui_state.console.base import ConsoleScreen
 from nmtui_state.console.flow import Pending
 from nmtui_state.console.text import ascii_only
 
-Reviewer = Callable[[dict[str, Any]], Awaitable[Prepared]]
+if TYPE_CHECKING:
+    from engine.apply import Prepared
+
+Reviewer = Callable[[dict[str, Any]], Awaitable["Prepared"]]
 Applier = Callable[[dict[str, Any]], Awaitable[Pending]]
 REVIEW_CSS = """
 ReviewScreen VerticalScroll { height: 1fr; scrollbar-size: 0 0; margin-bottom: 3; }

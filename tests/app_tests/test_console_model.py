@@ -14,6 +14,7 @@ import pytest
 from engine.diff import diff
 from engine.merge import merge
 from engine.validate import validate
+from nmtui_state.console.line import squeeze
 from nmtui_state.console.model import Setup, desired, field_problems, prefill
 from nmtui_state.console.text import ascii_only, vt220_safe
 
@@ -125,3 +126,13 @@ def test_ascii_only_spells_engine_glyphs() -> None:
     text = ascii_only("eth1: mtu 1500 \u2192 9000 \u2014 ok \u2713 \u00e9")
     assert text == "eth1: mtu 1500 -> 9000 -- ok ok ?"
     assert vt220_safe(text) and not vt220_safe("\u2500")
+
+
+def test_squeeze_erases_line_ends_only() -> None:
+    """Trailing blanks become ESC[K; blanks followed by more text on the line stay."""
+    blank = "\x1b[39;49m" + " " * 40 + "\x1b[0m"
+    assert squeeze(f"\x1b[1;1Habc{blank}\n\x1b[2;1H") == "\x1b[1;1Habc\x1b[0m\x1b[K\n\x1b[2;1H"
+    assert squeeze(f"abc{blank}\x1b[3;1Hx") == "abc\x1b[0m\x1b[K\x1b[3;1Hx"
+    assert squeeze(f"abc{blank}") == "abc\x1b[0m\x1b[K"
+    middle = f"abc{blank}\x1b[7mdef"
+    assert squeeze(middle) == middle
