@@ -4,7 +4,8 @@
 * in-process: from constructing the console app to the NIC list painted
   (headless ``run_test`` at 80x24), best of N;
 * whole process: ``nmtui-state console`` started in a private tmux server
-  (80x24, TERM=vt220, NO_COLOR) until the pane shows the NIC list, best of N;
+  (80x24, TERM=vt220, NO_COLOR) until the pane shows its first line, and
+  until it shows the NIC list, best of N (includes Python's own start);
 * bytes on the line: what the console sends for that first screen, and per
   second on the countdown screen (after a DHCP set-up of eth2 is applied),
   with the time that takes at 9600 baud (960 bytes/s).
@@ -91,14 +92,17 @@ class Pane:
         self.tmux("kill-server")
 
 
-def whole_process(sb: Sandbox, folder: Path) -> tuple[float, int]:
+def whole_process(sb: Sandbox, folder: Path) -> tuple[float, float, int]:
+    """(seconds to the first paint, seconds to the NIC list, bytes sent for it)."""
     pane = Pane(sb, folder)
     try:
         started = pane.start()
+        ok = pane.wait("nmtui-state set-up console")
+        painted = time.perf_counter() - started if ok else float("nan")
         ok = pane.wait("> eth1")
-        elapsed = time.perf_counter() - started if ok else float("nan")
+        listed = time.perf_counter() - started if ok else float("nan")
         time.sleep(0.3)  # let the recorder catch up before counting
-        return elapsed, pane.sent()
+        return painted, listed, pane.sent()
     finally:
         pane.stop()
 
@@ -141,10 +145,12 @@ def main() -> int:
         paint = min(asyncio.run(first_paint(sb, folder)) for _ in range(args.runs))
         runs = [whole_process(sb, folder) for _ in range(args.runs)]
         whole = min(r[0] for r in runs)
-        first_bytes = min(r[1] for r in runs)
+        listed = min(r[1] for r in runs)
+        first_bytes = min(r[2] for r in runs)
         tick = countdown_bytes(sb, folder)
     print(f"console first paint, in process:  {paint:.3f} s (target {TARGET} s)")
     print(f"console first paint, whole process (tmux, vt220): {whole:.3f} s")
+    print(f"console NIC list shown, whole process (tmux, vt220): {listed:.3f} s")
     print(
         f"first screen on the line: {first_bytes} bytes = "
         f"{first_bytes / BAUD_BYTES:.2f} s at 9600 baud"
