@@ -220,6 +220,15 @@ async def pending_numbers(bus_address: str | None = None) -> list[int] | None:
         client.close()
 
 
+async def is_pending(cp: Checkpoint, bus_address: str | None = None) -> bool:
+    """Whether NetworkManager still holds ``cp`` (False once its timer rolled it back)."""
+    client = await NMClient.connect(bus_address)
+    try:
+        return cp.path in await nm_cp.list_paths(client)
+    finally:
+        client.close()
+
+
 async def wait_expired(cp: Checkpoint, bus_address: str | None = None) -> bool:
     """After the deadline: wait until NM's own rollback is done; False if it never came."""
     client = await NMClient.connect(bus_address)

@@ -53,6 +53,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
     app.add_argument("file", nargs="?", help="open this desired-state file as the draft")
     app.add_argument("--readonly", action="store_true", help="browse only, never apply")
     app.add_argument(
+        "--firstboot",
+        action="store_true",
+        help="the set-up console for a serial line or VT (same as: nmtui-state console)",
+    )
+    app.add_argument(
         "--countdown",
         type=timeout_seconds,
         default=60,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.errors import NmtuiError
-from nmtui_state import cli_files, cli_host
+from nmtui_state import cli_files, cli_host, cli_service
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -16,9 +16,12 @@ def add_parsers(sub: Any) -> None:
     """Add the engine-backed subcommands to ``sub`` (an argparse subparsers action)."""
     cli_host.add_parsers(sub)
     cli_files.add_parsers(sub)
+    cli_service.add_parsers(sub)
 
 
 def run_app(args: argparse.Namespace) -> int:
+    if getattr(args, "firstboot", False):
+        return cli_service.cmd_console(args)
     from engine.prestart import prestart
 
     prestart()  # the kernel reader starts while Textual loads (see netlink_process)
@@ -27,7 +30,12 @@ def run_app(args: argparse.Namespace) -> int:
     return run(args)
 
 
-HANDLERS: dict[str, Handler] = {"app": run_app, **cli_host.HANDLERS, **cli_files.HANDLERS}
+HANDLERS: dict[str, Handler] = {
+    "app": run_app,
+    **cli_host.HANDLERS,
+    **cli_files.HANDLERS,
+    **cli_service.HANDLERS,
+}
 
 
 def handler(name: str) -> Handler:

@@ -13,6 +13,7 @@ apt_packages() {
     command -v dbus-daemon >/dev/null || need+=(dbus)
     command -v ip >/dev/null || [ -x /usr/sbin/ip ] || need+=(iproute2)
     command -v tmux >/dev/null || need+=(tmux)
+    command -v systemd-analyze >/dev/null || need+=(systemd)  # the unit files' tests
     command -v python3 >/dev/null || need+=(python3)
     python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
     if [ ${#need[@]} -gt 0 ]; then
