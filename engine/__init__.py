@@ -136,7 +136,7 @@ def _checkpoint(action: str, cp: Checkpoint | str | None) -> str:
 
     from engine.checkpoint import finish
 
-    return asyncio.run(finish(action, cp))
+    return asyncio.run(finish(action, cp)).path
 
 
 def commit(cp: Checkpoint | str | None = None) -> str:

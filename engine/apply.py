@@ -30,6 +30,7 @@ from engine.diff import Change, diff
 from engine.errors import ApplyFailed, InvalidInput, NmtuiError, NoBackend, Problem
 from engine.merge import merge
 from engine.plan import make_plan
+from engine.restore_check import Snapshot
 from engine.show import LiveState, read_live
 from engine.topology import by_name
 from engine.validate import validate
@@ -236,9 +237,11 @@ async def apply_async(
         cp = await lifecycle.open_checkpoint(
             client, timeout, live.nm.version, existed=frozenset(by_name(prepared.current))
         )
+        cp = replace(cp, before=Snapshot(live.state, live.links), netns=netns)
         if prepared.plan.hostname is not None:
             old = (prepared.current.get(k.HOSTNAME) or {}).get(k.CONFIG) or ""
             cp = replace(cp, hostname_before=str(old))
+        notes = lifecycle.guard(cp, bus_address, keep_record=not commit)
         try:
             async with lifecycle.keep_alive(client, cp):
                 executor = Executor(client, memory_only=memory_only, progress=progress)
@@ -251,27 +254,23 @@ async def apply_async(
                             "verification failed:\n" + "\n".join(m.format() for m in mismatches)
                         )
         except (Exception, asyncio.CancelledError, KeyboardInterrupt) as exc:
-            await lifecycle.undo(client, cp)
+            report = await lifecycle.undo(client, cp, bus_address)
             if isinstance(exc, (asyncio.CancelledError, KeyboardInterrupt)):
+                exc.add_note(report.format())  # the interrupted caller prints it
                 raise
             if isinstance(exc, ApplyFailed):
-                raise ApplyFailed(f"{exc}\nrolled back to the previous state") from exc
+                raise ApplyFailed(f"{exc}\n{report.format()}", report=report) from exc
             lines = [str(exc) or type(exc).__name__]
             if isinstance(exc, DBusError):
                 lines = [f"NetworkManager said: {exc.text}"]
             if not isinstance(exc, NmtuiError):
                 lines += _kernel_lines(prepared)
-            raise ApplyFailed("apply failed, rolled back:\n" + "\n".join(lines)) from exc
+            text = "apply failed:\n" + "\n".join(lines) + "\n" + report.format()
+            raise ApplyFailed(text, report=report) from exc
         if commit:
-            await lifecycle.commit_now(client, cp)
+            await lifecycle.commit_now(client, cp, bus_address)
             return ApplyResult(prepared)
         cp = await lifecycle.restart_timer(client, cp)
-        notes = []
-        if prepared.plan.hostname is not None:
-            notes.append(
-                "the hostname is not part of NetworkManager's checkpoint: a rollback by "
-                "timeout or by the rollback command keeps the new one"
-            )
         return ApplyResult(prepared, checkpoint=cp, notes=notes)
     finally:
         client.close()

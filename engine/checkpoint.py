@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import re
 import time
 from dataclasses import dataclass, field, replace
 
 from dbus_fast.errors import DBusError
 
+from engine import pending
 from engine.backend import nm_checkpoint as nm_cp
 from engine.backend.nm_dbus import DEVICE_IFACE, NM_IFACE, NM_PATH, NMClient
 from engine.backend.nm_exec import save_hostname
 from engine.errors import ApplyFailed, InvalidInput, NmtuiError, NoBackend, Problem
+from engine.restore_check import UNCHECKED, RestoreReport, Snapshot, check
 
 SETTLE_SECONDS = 5.0
 EXPIRE_GRACE_SECONDS = 5.0  # how long after the deadline NM may take to roll back by itself
@@ -51,6 +54,11 @@ class Checkpoint:
     #: Interfaces that existed before the apply: after a rollback, links beyond them are
     #: ones the apply created, and are waited for (or deleted) until gone.
     existed: frozenset[str] = field(default_factory=frozenset)
+    #: The host as read before the apply: every rollback re-reads and compares with it,
+    #: so "restored" is a checked claim (None: unknown, e.g. a bare number given).
+    before: Snapshot | None = field(default=None, compare=False, repr=False)
+    #: The network namespace the host's kernel side is read in (None: this process's).
+    netns: str | None = None
 
     @property
     def number(self) -> str:
@@ -124,18 +132,49 @@ async def settle(client: NMClient, existed: frozenset[str] | None = None) -> Non
         await asyncio.sleep(0.05)
 
 
-async def undo(client: NMClient, cp: Checkpoint) -> None:
-    """Roll back now, restore what the snapshot does not cover (the hostname), settle."""
+async def undo(client: NMClient, cp: Checkpoint, bus_address: str | None = None) -> RestoreReport:
+    """Roll back now, restore what NM's snapshot does not cover, settle, and check.
+
+    The report compares a fresh read with the snapshot taken before the apply:
+    "restored" is said only when they match.
+    """
     await nm_cp.rollback(client, cp.path)
-    if cp.hostname_before is not None:
+    return await _after_rollback(client, cp, bus_address)
+
+
+async def _after_rollback(
+    client: NMClient, cp: Checkpoint, bus_address: str | None
+) -> RestoreReport:
+    """What every rollback path does once NM's rollback ran (by us or by its timer)."""
+    if cp.hostname_before is not None:  # outside NM's snapshot: ours to put back
         with contextlib.suppress(DBusError):
             await save_hostname(client, cp.hostname_before)
     await settle(client, cp.existed)
+    pending.drop(bus_address, cp.path)
+    if cp.before is None:
+        return UNCHECKED
+    from engine.show import read_live  # the pipeline's reader; imported late (it is heavy)
+
+    live = await read_live(bus_address, cp.netns, client=client)
+    return check(cp.before, Snapshot(live.state, live.links))
 
 
-async def commit_now(client: NMClient, cp: Checkpoint) -> None:
-    """Keep the change."""
+async def commit_now(client: NMClient, cp: Checkpoint, bus_address: str | None = None) -> None:
+    """Keep the change (and drop its record: the guardian then has nothing to do)."""
     await nm_cp.destroy(client, cp.path)
+    pending.drop(bus_address, cp.path)
+
+
+@dataclass(frozen=True)
+class Finished:
+    """How a commit or rollback ended: the checkpoint, and for a rollback the checked verdict."""
+
+    path: str
+    report: RestoreReport | None = None
+
+    @property
+    def number(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
 
 
 def parse_given(given: str) -> str:
@@ -155,7 +194,60 @@ def parse_given(given: str) -> str:
     return nm_cp.CHECKPOINT_PREFIX + match.group(1)
 
 
-async def _pending(client: NMClient, given: Checkpoint | str | None, action: str) -> Checkpoint:
+def guard(cp: Checkpoint, bus_address: str | None, keep_record: bool) -> list[str]:
+    """Before the host is touched: leave what outlives this process; caveats to show.
+
+    The record lets another process (``nmtui-state rollback 3``) end the change
+    properly; when the change writes outside NM's checkpoint (the hostname), a
+    detached guardian (:mod:`engine.guardian`) puts that back if NM's timer
+    rolls back after this process died, SIGKILL included.
+    """
+    needs_guardian = cp.hostname_before is not None
+    if not (keep_record or needs_guardian):
+        return []
+    rec = record(cp, bus_address)
+    if not rec.save():
+        where = rec.path.parent
+        return [
+            f"cannot write {where} (set NMTUI_STATE_RUNDIR to a writable directory): "
+            "if this process dies, the hostname is not restored and a rollback from "
+            "another shell is not checked"
+        ]
+    if needs_guardian:
+        from engine import guardian
+
+        guardian.start(rec.path, os.getpid())
+    return []
+
+
+def record(cp: Checkpoint, bus_address: str | None) -> pending.PendingRecord:
+    """The on-disk record of ``cp``: what another process needs to end it properly."""
+    return pending.PendingRecord(
+        checkpoint=cp.path,
+        timeout=cp.timeout,
+        bus_address=bus_address,
+        netns=cp.netns,
+        before=cp.before.to_json() if cp.before else None,
+        existed=sorted(cp.existed),
+        hostname_before=cp.hostname_before,
+    )
+
+
+def from_record(rec: pending.PendingRecord) -> Checkpoint:
+    """The Checkpoint an apply in another process left, as its record describes it."""
+    return Checkpoint(
+        rec.checkpoint,
+        rec.timeout,
+        hostname_before=rec.hostname_before,
+        existed=frozenset(rec.existed),
+        before=Snapshot.from_json(rec.before),
+        netns=rec.netns,
+    )
+
+
+async def _pending(
+    client: NMClient, given: Checkpoint | str | None, action: str, bus_address: str | None
+) -> Checkpoint:
     paths = await nm_cp.list_paths(client)
     if isinstance(given, Checkpoint):
         cp = given
@@ -169,6 +261,10 @@ async def _pending(client: NMClient, given: Checkpoint | str | None, action: str
         cp = Checkpoint(paths[-1], 0)
     else:
         cp = Checkpoint(parse_given(given), 0)
+    if not isinstance(given, Checkpoint):
+        rec = pending.load(bus_address, cp.path)
+        if rec is not None:
+            cp = from_record(rec)
     if cp.path not in paths:
         raise ApplyFailed(
             f"checkpoint {cp.path} is not pending (pending: {', '.join(paths) or 'none'}); "
@@ -179,7 +275,7 @@ async def _pending(client: NMClient, given: Checkpoint | str | None, action: str
 
 async def finish(
     action: str, given: Checkpoint | str | None, bus_address: str | None = None
-) -> str:
+) -> Finished:
     """``commit`` or ``rollback`` the given (or the only pending) checkpoint; its path.
 
     Given the :class:`Checkpoint` an apply returned (not just its path), a
@@ -192,12 +288,11 @@ async def finish(
     try:
         if not await client.name_has_owner():
             raise NoBackend("NetworkManager is not running (try: systemctl start NetworkManager)")
-        cp = await _pending(client, given, action)
+        cp = await _pending(client, given, action, bus_address)
         if action == "commit":
-            await commit_now(client, cp)
-        else:
-            await undo(client, cp)
-        return cp.path
+            await commit_now(client, cp, bus_address)
+            return Finished(cp.path)
+        return Finished(cp.path, await undo(client, cp, bus_address))
     finally:
         client.close()
 
@@ -229,20 +324,17 @@ async def is_pending(cp: Checkpoint, bus_address: str | None = None) -> bool:
         client.close()
 
 
-async def wait_expired(cp: Checkpoint, bus_address: str | None = None) -> bool:
-    """After the deadline: wait until NM's own rollback is done; False if it never came."""
+async def wait_expired(cp: Checkpoint, bus_address: str | None = None) -> RestoreReport | None:
+    """After the deadline: wait until NM's own rollback is done and check it; None if it
+    never came."""
     client = await NMClient.connect(bus_address)
     try:
         loop = asyncio.get_running_loop()
         give_up = loop.time() + cp.seconds_left() + EXPIRE_GRACE_SECONDS
         while cp.path in await nm_cp.list_paths(client):
             if loop.time() > give_up:
-                return False
+                return None
             await asyncio.sleep(0.1)
-        if cp.hostname_before is not None:  # outside NM's snapshot: ours to put back
-            with contextlib.suppress(DBusError):
-                await save_hostname(client, cp.hostname_before)
-        await settle(client, cp.existed)
-        return True
+        return await _after_rollback(client, cp, bus_address)
     finally:
         client.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -80,6 +81,15 @@ class NoBackend(NmtuiError):
 
 
 class ApplyFailed(NmtuiError):
-    """Apply or verification failed; the checkpoint was rolled back."""
+    """Apply or verification failed; the checkpoint was rolled back.
+
+    ``report`` is the checked verdict on that rollback (an
+    :class:`engine.restore_check.RestoreReport`), when there was one.
+    """
 
     exit_code = ExitCode.APPLY_FAILED
+
+    # Typed Any: errors is a model module the backend imports, restore_check is pipeline.
+    def __init__(self, *args: object, report: Any = None) -> None:
+        super().__init__(*args)
+        self.report = report

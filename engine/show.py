@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import fnmatch
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine import keys as k
@@ -36,6 +36,8 @@ class LiveState:
     state: dict[str, Any]
     nm_missing: str | None = None
     nm: NMState | None = None
+    #: Kernel link facts by interface name: index, up, carrier (see :class:`KernelState`).
+    links: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _profile_view(
@@ -186,7 +188,7 @@ async def _read_live(
     # In a sandbox the kernel hostname lives in NM's UTS namespace: NM's copy is the truth.
     running = (nm.hostname if nm else None) if netns else socket.gethostname()
     state = normalize(combine(kernel_state, nm, running))
-    return LiveState(state, nm_missing=missing, nm=nm)
+    return LiveState(state, nm_missing=missing, nm=nm, links=kernel_state.links)
 
 
 def filter_interfaces(state: dict[str, Any], globs: list[str]) -> dict[str, Any]:

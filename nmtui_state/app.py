@@ -21,6 +21,7 @@ from engine import yamlio
 from engine.checkpoint import Checkpoint
 from engine.draft import Draft
 from engine.errors import NmtuiError
+from engine.restore_check import RestoreReport
 from engine.show import LiveState
 from nmtui_state.actions import bindings
 from nmtui_state.messages import ApplyEnded, ApplyProgress, ApplyRequested, HostChanged
@@ -258,12 +259,12 @@ class NmtuiStateApp(App[int]):
                 live = await self.session.read()
                 self.draft = Draft(current=live.state)
             elif decision == Decision.REVERT:
-                await self.session.finish(cp, keep=False)
-                self.last_outcome = "Reverted at your request: the host is back as it was."
-            elif await self.session.expired(cp):
-                self.last_outcome = (
-                    f"No answer within {cp.timeout} s: "
-                    "NetworkManager rolled the change back by itself."
+                report = await self.session.finish(cp, keep=False)
+                self.last_outcome = _verdict("Reverted at your request", report)
+            elif (report := await self.session.expired(cp)) is not None:
+                self.last_outcome = _verdict(
+                    f"No answer within {cp.timeout} s: NetworkManager rolled the change back",
+                    report,
                 )
             else:
                 self.last_outcome = (
@@ -314,3 +315,10 @@ def run(args: argparse.Namespace) -> int:
 
         app_done()
     return int(result or 0)
+
+
+def _verdict(what: str, report: RestoreReport | None) -> str:
+    """The outcome line of a rollback: "restored" only when a re-read says so."""
+    if report is None:
+        return f"{what} (not checked)."
+    return report.format(what)

@@ -110,6 +110,7 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
             print(f"  {printable(line, newlines=False)}", file=sys.stderr)
 
     caught: list[int] = []
+    verdict: list[str] = []
 
     async def run() -> ApplyResult:
         # SIGTERM/SIGHUP (a killed job, a dropped SSH session) cancel the apply like
@@ -135,6 +136,9 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
                 progress=progress,
                 source=source,
             )
+        except (asyncio.CancelledError, KeyboardInterrupt) as exc:
+            verdict[:] = getattr(exc, "__notes__", [])
+            raise
         finally:
             for signum, handler in saved.items():
                 loop.remove_signal_handler(signum)
@@ -144,9 +148,9 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
         result = asyncio.run(run())
     except (KeyboardInterrupt, asyncio.CancelledError):
         signum = caught[0] if caught else signal.SIGINT
+        said = "\n".join(verdict) or "nothing had been changed yet"
         print(
-            f"nmtui-state: interrupted ({signal.Signals(signum).name}); "
-            "any change made was rolled back",
+            f"nmtui-state: interrupted ({signal.Signals(signum).name}); {printable(said)}",
             file=sys.stderr,
         )
         raise SystemExit(128 + signum) from None
@@ -207,7 +211,7 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
     from engine.checkpoint import finish
 
     try:
-        path = asyncio.run(finish(args.command, args.checkpoint))
+        done = asyncio.run(finish(args.command, args.checkpoint))
     except InvalidInput as exc:
         import dataclasses
 
@@ -218,8 +222,11 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
         if args.checkpoint is not None:
             exc.args = (f"{exc}{_pending_note()}",)
         raise
-    print(f"{'committed' if args.command == 'commit' else 'rolled back'} {path}")
-    return 0
+    if done.report is None:
+        print(f"committed {done.path}")
+        return 0
+    print(printable(done.report.format(f"rolled back {done.path}")))
+    return 0 if done.report.restored or not done.report.checked else int(ApplyFailed.exit_code)
 
 
 def _ask(prompt: str) -> bool:

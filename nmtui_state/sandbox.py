@@ -175,6 +175,7 @@ class Sandbox:
         env = dict(os.environ)
         env["DBUS_SYSTEM_BUS_ADDRESS"] = self.bus_address
         env["NMTUI_STATE_NETNS"] = self.name
+        env["NMTUI_STATE_RUNDIR"] = str(self.root / "run")  # pending-change records
         return env
 
     # -- lifecycle -------------------------------------------------------------

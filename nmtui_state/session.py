@@ -15,6 +15,7 @@ from typing import Any
 from engine import checkpoint as lifecycle
 from engine.apply import ApplyResult, Prepared, apply_async, review
 from engine.checkpoint import Checkpoint
+from engine.restore_check import RestoreReport
 from engine.show import LiveState, read_live
 from engine.watch import HostWatch, watch_host
 
@@ -55,12 +56,14 @@ class Session:
             progress=progress,
         )
 
-    async def finish(self, cp: Checkpoint, keep: bool) -> None:
-        """Commit (keep) or roll back a pending checkpoint."""
-        await lifecycle.finish("commit" if keep else "rollback", cp, self.bus_address)
+    async def finish(self, cp: Checkpoint, keep: bool) -> RestoreReport | None:
+        """Commit (keep) or roll back a pending checkpoint; a rollback's checked verdict."""
+        done = await lifecycle.finish("commit" if keep else "rollback", cp, self.bus_address)
+        return done.report
 
-    async def expired(self, cp: Checkpoint) -> bool:
-        """Wait for NetworkManager's own rollback at the deadline; False if it did not come."""
+    async def expired(self, cp: Checkpoint) -> RestoreReport | None:
+        """Wait for NetworkManager's own rollback at the deadline and check it; None if it
+        did not come."""
         return await lifecycle.wait_expired(cp, self.bus_address)
 
     def close(self) -> None:

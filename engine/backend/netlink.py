@@ -35,6 +35,7 @@ RTN_UNICAST = 1
 AF_BRIDGE = 7
 RTEXT_FILTER_BRVLAN_COMPRESSED = 0x4  # port VLANs in the dump, ranges as begin/end pairs
 IFF_UP = 1
+IFF_LOWER_UP = 0x10000  # carrier
 CENTISECONDS = 100
 
 
@@ -44,6 +45,10 @@ class KernelState:
 
     interfaces: dict[str, dict[str, Any]] = field(default_factory=dict)
     routes: list[dict[str, Any]] = field(default_factory=list)
+    #: Per link name: ``index``, ``up`` (admin) and ``carrier``. A link deleted and
+    #: created again (same name and settings) shows only in its index, and the admin
+    #: state of an unmanaged link only here, so a restore check compares these.
+    links: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class NLAs:
@@ -309,6 +314,11 @@ def shape_kernel(
             iface[k.CONTROLLER] = names.get(master, str(master))
         _type_section(iface, link, names)
         state.interfaces[name] = iface
+        state.links[name] = {
+            "index": link["index"],
+            "up": bool(link["flags"] & IFF_UP),
+            "carrier": bool(link["flags"] & IFF_LOWER_UP),
+        }
     filtering_bridges = {link["index"] for link in links if vlan_filtering(link)}
     for link in links:
         master = link.get("master")

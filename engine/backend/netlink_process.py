@@ -208,7 +208,9 @@ class KernelRead:
         if "error" in answer:
             raise OSError(f"reading the kernel's links over netlink failed: {answer['error']}")
         state = answer["state"]
-        return KernelState(interfaces=state["interfaces"], routes=state["routes"])
+        return KernelState(
+            interfaces=state["interfaces"], routes=state["routes"], links=state["links"]
+        )
 
     def cancel(self) -> None:
         """The result is no longer wanted (a newer refresh, Ctrl-C)."""
@@ -232,7 +234,11 @@ def _answer(request: str) -> dict[str, Any]:
     except Exception as exc:  # reported to the parent as one line, raised there
         answer["error"] = f"{type(exc).__name__}: {exc}"
     else:
-        answer["state"] = {"interfaces": state.interfaces, "routes": state.routes}
+        answer["state"] = {
+            "interfaces": state.interfaces,
+            "routes": state.routes,
+            "links": state.links,
+        }
     return answer
 
 

@@ -102,14 +102,11 @@ class ConsoleApp(App[int]):
                 await flow.finish(self.host, pending, keep=True)
                 return True
             if decision == Decision.REVERT:
-                await flow.finish(self.host, pending, keep=False)
-                self.outcome = "Reverted: the host is back as it was."
+                report = await flow.finish(self.host, pending, keep=False)
+                self.outcome = flow.verdict("Reverted", report)
             else:
-                for _ in range(50):  # NetworkManager rolls back by itself; wait for it
-                    if await flow.rolled_back(self.host, pending):
-                        break
-                    await asyncio.sleep(0.1)
-                self.outcome = "No answer in time: NetworkManager reverted the change."
+                report = await flow.expired(self.host, pending)
+                self.outcome = flow.verdict("No answer in time: NetworkManager reverted", report)
         except NmtuiError as exc:
             self.outcome = f"Could not finish the change: {exc}"
         finally:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # engine.apply loads jsonschema (~0.1 s): not before the first paint
     from engine.apply import ApplyResult, Prepared
+    from engine.restore_check import RestoreReport
 
 
 @dataclass
@@ -56,17 +57,23 @@ async def apply_pending(host: Host, desired: dict[str, Any], timeout: int) -> Pe
     return Pending(result)
 
 
-async def finish(host: Host, pending: Pending, keep: bool) -> None:
-    """Commit (keep) or roll back now; the Checkpoint object also restores the hostname."""
+async def finish(host: Host, pending: Pending, keep: bool) -> RestoreReport | None:
+    """Commit (keep) or roll back now; a rollback's checked verdict (re-read and compared)."""
     from engine.checkpoint import finish as engine_finish
 
     cp = pending.result.checkpoint
-    await engine_finish("commit" if keep else "rollback", cp, host.bus_address)
+    done = await engine_finish("commit" if keep else "rollback", cp, host.bus_address)
+    return done.report
 
 
-async def rolled_back(host: Host, pending: Pending) -> bool:
-    """Whether NetworkManager has dropped the checkpoint (its timer ran out)."""
-    from engine.checkpoint import is_pending
+async def expired(host: Host, pending: Pending) -> RestoreReport | None:
+    """Wait for NetworkManager's own rollback at the deadline and check it (None: not seen)."""
+    from engine.checkpoint import wait_expired
 
     cp = pending.result.checkpoint
-    return cp is None or not await is_pending(cp, host.bus_address)
+    return None if cp is None else await wait_expired(cp, host.bus_address)
+
+
+def verdict(what: str, report: RestoreReport | None) -> str:
+    """The outcome line of a rollback: "back as it was" only when a re-read says so."""
+    return f"{what} (not checked)." if report is None else report.format(what)

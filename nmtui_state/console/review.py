@@ -107,7 +107,11 @@ class ReviewScreen(ConsoleScreen[Pending | None]):
         except NmtuiError as exc:
             self.busy = False
             self.query_one("#review", Static).update(ascii_only(f"Apply failed:\n{exc}"))
-            self.say("The host is back as it was. Esc goes back to the form.")
+            report = getattr(exc, "report", None)
+            if report is not None and report.restored:
+                self.say("Checked: the host is back as it was. Esc goes back to the form.")
+            else:
+                self.say("Rolled back; see above for what differs. Esc goes back to the form.")
             return
         self.dismiss(pending)
 
