@@ -20,6 +20,7 @@ import pytest
 from engine.backend import netlink_process
 from engine.backend.netlink import read_kernel
 from engine.backend.netlink_process import KernelRead, helper_argv
+from engine.errors import NoBackend
 from engine.gc_pause import gc_paused
 from nmtui_state.sandbox import Sandbox
 
@@ -118,12 +119,13 @@ def test_helper_is_started_safely() -> None:
     ]
 
 
-def test_a_failed_read_is_one_line_naming_the_cause() -> None:
-    with pytest.raises(OSError) as caught:
+def test_a_missing_netns_is_no_backend_in_one_line_naming_the_fix() -> None:
+    """A netns that is not there is "no usable backend" (exit 3), not a read error."""
+    with pytest.raises(NoBackend) as caught:
         _result(KernelRead("nmtui-no-such-netns"))
     message = str(caught.value)
     assert "\n" not in message
-    assert "netlink" in message and "No such file" in message
+    assert "nmtui-no-such-netns" in message and "does not exist" in message
 
 
 def test_without_an_interpreter_to_start_it_reads_in_process(
