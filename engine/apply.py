@@ -27,6 +27,7 @@ from engine.backend.nm_steps import Device, Plan, Profile
 from engine.backend.nm_types import KERNEL_KIND
 from engine.checkpoint import Checkpoint
 from engine.diff import Change, diff
+from engine.effects import Effect, implied, lost_routes, without_lost_routes
 from engine.errors import ApplyFailed, InvalidInput, NmtuiError, NoBackend, Problem
 from engine.merge import merge
 from engine.plan import make_plan
@@ -51,6 +52,8 @@ class Prepared:
     changes: list[Change]
     plan: Plan
     warnings: list[str] = field(default_factory=list)
+    #: What the plan does beyond the edited properties, each with why (engine.effects).
+    effects: list[Effect] = field(default_factory=list)
 
 
 @dataclass
@@ -111,7 +114,8 @@ async def prepare(
             ]
         raise InvalidInput(errors)
     merged = merge(desired, current)
-    changes = diff(current, merged)
+    lost = lost_routes(current, merged)
+    merged = without_lost_routes(merged, lost)  # the plan, diff and verification see them go
     if profiles is None:
         profiles = await read_profiles(client)
     by_name = _profiles(profiles)
@@ -120,7 +124,8 @@ async def prepare(
     except ValueError as exc:  # an interface the NM translation cannot express
         raise InvalidInput([Problem("", str(exc), source=source)]) from exc
     warnings = [p.format() for p in problems if not p.is_error]
-    return Prepared(desired, current, merged, changes, plan, warnings)
+    effects = lost + implied(desired, current, merged, plan)
+    return Prepared(desired, current, merged, diff(current, merged), plan, warnings, effects)
 
 
 async def review(

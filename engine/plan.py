@@ -299,7 +299,7 @@ def make_plan(
     ]
     removals.sort(key=lambda s: -s.level)
     activations = [replace(s, level=depths.get(s.iface, 0)) for s in activations]
-    plan = Plan(steps=removals + writes + activations)
+    plan = Plan(steps=removals + writes + activations, dns_before=dns_now, dns_after=dns_on)
     want_host = (merged.get(k.HOSTNAME) or {}).get(k.CONFIG)
     have_host = (current.get(k.HOSTNAME) or {}).get(k.CONFIG)
     if want_host is not None and want_host != have_host:

@@ -100,16 +100,41 @@ def _merged(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
     return current, merge(sf.state, current)
 
 
+def _preview(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
+    """Current, merged-as-the-host-will-be, and the implied effects with their reasons.
+
+    Against the live host the plan is made too (as apply makes it), so DNS
+    moves and re-created profiles are known; against a file, what a merge tells.
+    """
+    import asyncio
+
+    from engine.effects import offline_preview
+    from nmtui_state.cli_io import check, fail_on_errors, read_state
+
+    current = _current(args.current)
+    sf = read_state(args.file)
+    fail_on_errors(check(sf, current))
+    if args.current is None:
+        from engine.apply import review
+
+        prepared, _live = asyncio.run(review(sf.state))
+        return prepared.current, prepared.merged, prepared.effects
+    merged, effects = offline_preview(sf.state, current)
+    return current, merged, effects
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     from engine.diff import diff, summary, unified
     from nmtui_state.cli_io import print_lines, print_unified
 
-    current, merged = _merged(args)
+    current, merged, effects = _preview(args)
     changes = diff(current, merged)
-    if not changes:
+    if not changes and not effects:
         print("no changes")
         return 0
     print_lines(summary(changes, show_secrets=args.show_secrets))
+    if effects:
+        print_lines(["", "implied by these changes:", *(f"  {e.format()}" for e in effects)])
     if not args.summary:
         print()
         print_unified(unified(current, merged, show_secrets=args.show_secrets))

@@ -159,6 +159,7 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
     changes = result.prepared.changes
     if not quiet:
         lines = summary(changes, show_secrets=getattr(args, "show_secrets", False))
+        lines += [f"implied: {e.format()}" for e in result.prepared.effects]
         print(printable("\n".join(lines)) if lines else "no changes")
     cp = result.checkpoint
     if cp is not None:

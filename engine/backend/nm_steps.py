@@ -65,6 +65,10 @@ class Step:
 class Plan:
     steps: list[Step] = field(default_factory=list)
     hostname: str | None = None  # static hostname to save, when it changes
+    #: family → interface whose profile carries DNS, before and after (an implied move
+    #: shows in the review: see engine.effects).
+    dns_before: dict[str, str] = field(default_factory=dict)
+    dns_after: dict[str, str] = field(default_factory=dict)
 
     def describe(self) -> list[str]:
         """One line per interface: what NM will do, in order."""

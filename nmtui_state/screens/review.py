@@ -47,6 +47,7 @@ class ReviewScreen(Screen[None]):
         with VerticalScroll(id="review"):
             yield Static("[b]Changes[/]", classes="section-title")
             yield DiffView("checking…", id="diff")
+            yield Static("", id="effects")
             yield Static("[b]NetworkManager will[/]", classes="section-title")
             yield Static("", id="plan")
             yield Static("", id="warnings")
@@ -86,6 +87,15 @@ class ReviewScreen(Screen[None]):
     def _show(self, prepared: Prepared, live: dict[str, object]) -> None:
         self.query_one(DiffView).show_changes(
             prepared.changes, prepared.current, prepared.merged, unified_too=self.unified
+        )
+        effects = self.query_one("#effects", Static)
+        effects.display = bool(prepared.effects)
+        effects.update(
+            Text(
+                "\n".join(
+                    ["Implied by these changes:", *(f"  {e.format()}" for e in prepared.effects)]
+                )
+            )
         )
         plan_lines = prepared.plan.describe() or ["nothing"]
         self.query_one("#plan", Static).update("\n".join(f"• {line}" for line in plan_lines))
