@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -212,6 +213,48 @@ def _kernel_lines(prepared: Prepared) -> list[str]:
     return lines
 
 
+async def _nm_gone(client: NMClient) -> bool:
+    """Whether NetworkManager left the bus (or the bus went) since the apply began."""
+    try:
+        return not await client.name_has_owner()
+    except (DBusError, NmtuiError, OSError, EOFError):
+        return True
+
+
+def _half_applied(prepared: Prepared, cp: Checkpoint, bus_address: str | None) -> ApplyFailed:
+    """NM stopped mid-apply: nothing can roll back, so say what may be done and how to undo.
+
+    A checkpoint lives in NetworkManager's memory; when NM stops or dies it is
+    gone without a rollback, and whatever steps had run stay. The way back is
+    a state that undoes the change (``gen-revert``), written where the user
+    can apply it once NetworkManager runs again.
+    """
+    from engine import yamlio
+    from engine.pending import rundir
+    from engine.revert import revert_state
+
+    lines = [
+        "NetworkManager stopped during the apply: its checkpoint is gone with it, so nothing "
+        "was rolled back and the host may be half-applied. Steps that may have run:",
+        *(f"  {line}" for line in prepared.plan.describe()),
+    ]
+    undo_state = revert_state(prepared.current, prepared.merged)
+    target = rundir(bus_address) / f"revert-{cp.number}.yml"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(yamlio.dumps(undo_state))
+        lines.append(
+            "to undo: start NetworkManager (systemctl start NetworkManager), then run "
+            f"'nmtui-state apply {target}'"
+        )
+    except OSError as exc:
+        lines.append(f"could not write the undo state ({exc}); see 'nmtui-state gen-revert'")
+    lifecycle.forget(cp, bus_address)
+    return ApplyFailed("\n".join(lines))
+
+
 async def apply_async(
     desired: dict[str, Any],
     *,
@@ -259,6 +302,8 @@ async def apply_async(
                             "verification failed:\n" + "\n".join(m.format() for m in mismatches)
                         )
         except (Exception, asyncio.CancelledError, KeyboardInterrupt) as exc:
+            if await _nm_gone(client):  # NM died: its checkpoint died with it
+                raise _half_applied(prepared, cp, bus_address) from exc
             report = await lifecycle.undo(client, cp, bus_address)
             if isinstance(exc, (asyncio.CancelledError, KeyboardInterrupt)):
                 exc.add_note(report.format())  # the interrupted caller prints it

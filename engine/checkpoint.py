@@ -220,6 +220,11 @@ def guard(cp: Checkpoint, bus_address: str | None, keep_record: bool) -> list[st
     return []
 
 
+def forget(cp: Checkpoint, bus_address: str | None) -> None:
+    """The checkpoint is gone without a rollback (NM stopped): drop its record."""
+    pending.drop(bus_address, cp.path)
+
+
 def record(cp: Checkpoint, bus_address: str | None) -> pending.PendingRecord:
     """The on-disk record of ``cp``: what another process needs to end it properly."""
     return pending.PendingRecord(

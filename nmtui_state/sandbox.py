@@ -309,6 +309,13 @@ class Sandbox:
         result = subprocess.run(self.command(argv), env=self.env(), text=True, **kwargs)
         return cast("subprocess.CompletedProcess[str]", result)
 
+    def kill_nm(self, signum: int = signal.SIGKILL) -> None:
+        """Stop this sandbox's NetworkManager (a fault to test against); waits for it."""
+        if self._nm is not None and self._nm.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._nm.pid, signum)
+            self._nm.wait()
+
     def nm_alive(self) -> bool:
         return self._nm is not None and self._nm.poll() is None
 
