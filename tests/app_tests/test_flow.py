@@ -20,6 +20,15 @@ def _br0_v4(text: str) -> list[dict[str, object]]:
     return ifaces["br0"]["ipv4"]["address"]
 
 
+def _assert_checked(outcome: str) -> None:
+    """A rollback's outcome is a checked verdict: restored, or the differences listed."""
+    assert "not checked" not in outcome
+    assert (
+        "checked: the host is as it was before the apply" in outcome
+        or "difference(s) from before the apply remain" in outcome
+    ), outcome
+
+
 async def _to_countdown(app, pilot) -> None:  # type: ignore[no-untyped-def]
     await edit_br0_address(pilot, app, "198.51.100.9/24")
     await pilot.press("ctrl+r")
@@ -64,6 +73,7 @@ async def test_edit_review_apply_revert(demo_sandbox: Sandbox) -> None:
         await pilot.press("escape")
         await _back_on_main(app, pilot)
         assert app.last_outcome.startswith("Reverted")
+        _assert_checked(app.last_outcome)
     assert settled_show(demo_sandbox, before) == before
 
 
@@ -93,4 +103,5 @@ async def test_countdown_runs_out_and_nm_rolls_back(demo_sandbox: Sandbox) -> No
         await _back_on_main(app, pilot)
         assert time.monotonic() - started >= 2.5
         assert app.last_outcome.startswith("No answer within 3 s")
+        _assert_checked(app.last_outcome)
     assert settled_show(demo_sandbox, before) == before
