@@ -176,7 +176,7 @@ def test_real_verification_failure_rolls_back(host: Sandbox, tmp_path: Path) -> 
     out = cli(host, "apply", write_state(tmp_path, "mtu.yml", desired))
     assert out.returncode == 1
     assert "verification failed:\nmv3.mtu: wanted 9000, host has 1500\n" in out.stderr
-    assert "rolled back to the previous state" in out.stderr
+    assert "rolled back; checked: the host is as it was before the apply" in out.stderr
     assert show_text(host) == before
 
 
@@ -201,7 +201,7 @@ async def test_verification_mismatch_rolls_back_profile_and_hostname(
         await apply(host, desired, memory_only=False)
     message = str(failed.value)
     assert "eth1.ipv4.address: wanted 192.0.2.30/24, host has 192.0.2.10/24" in message
-    assert message.endswith("rolled back to the previous state")
+    assert message.endswith("rolled back; checked: the host is as it was before the apply")
     assert await live(host) == before
 
 

@@ -158,7 +158,7 @@ def test_the_helper_loop_answers_each_request_line() -> None:
     answers = io.StringIO()
     netlink_process.serve(io.StringIO("7 nmtui-no-such-netns\n"), answers)
     (line,) = answers.getvalue().splitlines()
-    assert '"id": 7' in line and "FileNotFoundError" in line
+    assert '"id": 7' in line and '"no_backend"' in line and "nmtui-no-such-netns" in line
 
 
 def test_gc_pause_nests_and_restores() -> None:
