@@ -21,7 +21,12 @@ from engine.backend.netlink_process import KernelRead
 from engine.backend.netns import chosen_netns
 from engine.backend.nm_dbus import NMClient
 from engine.backend.nm_read import DEVICE_STATE_ACTIVATED, NMDevice, NMState, read_nm
-from engine.backend.nm_settings_read import ip_config, settings_to_dns, settings_to_routes
+from engine.backend.nm_settings_read import (
+    dot1x_config,
+    ip_config,
+    settings_to_dns,
+    settings_to_routes,
+)
 from engine.errors import NoBackend
 from engine.ethtool_names import schema_ethtool
 from engine.gc_pause import gc_paused
@@ -60,6 +65,9 @@ def _profile_view(
             iface[family] = {**iface.get(family, {}), **config}
     if applied.get("ethtool"):  # what the profile configures (kernel: not read)
         iface["ethtool"] = schema_ethtool(applied["ethtool"])
+    dot1x = dot1x_config(applied)  # its secrets are there only when read_live was asked
+    if dot1x:
+        iface["802.1x"] = dot1x
     profile = applied.get("connection", {}).get("id")
     if profile and profile != iface[k.NAME]:
         iface[k.PROFILE_NAME] = profile
@@ -137,8 +145,13 @@ async def read_live(
     netns: str | None = None,
     kernel: KernelRead | None = None,
     client: NMClient | None = None,
+    secrets: bool = False,
 ) -> LiveState:
     """Read NM and the kernel concurrently; fall back to the kernel alone without NM.
+
+    ``secrets`` also fetches the 802.1x secrets of applied profiles (``show -s``):
+    NM leaves them out of applied profiles, and only a caller that prints them
+    unmasked should pay the extra calls.
 
     ``kernel`` is a kernel read the caller started early (it must be of the same
     netns); without one, it starts here. ``client`` is a connection to NM the
@@ -150,13 +163,13 @@ async def read_live(
     kernel = kernel if kernel is not None else KernelRead(netns)
     try:
         with gc_paused():
-            return await _read_live(bus_address, netns, kernel, client)
+            return await _read_live(bus_address, netns, kernel, client, secrets)
     finally:
         kernel.cancel()
 
 
 async def _read_nm_or_why(
-    bus_address: str | None, client: NMClient | None
+    bus_address: str | None, client: NMClient | None, secrets: bool = False
 ) -> tuple[NMState | None, str | None]:
     """NM's view, or None and why there is none (no NetworkManager on the bus)."""
     own = client is None
@@ -168,7 +181,7 @@ async def _read_nm_or_why(
                 raise NoBackend(
                     "NetworkManager is not running (try: systemctl start NetworkManager)"
                 )
-            return await read_nm(client), None
+            return await read_nm(client, secrets=secrets), None
         finally:
             if own:
                 client.close()
@@ -177,11 +190,15 @@ async def _read_nm_or_why(
 
 
 async def _read_live(
-    bus_address: str | None, netns: str | None, kernel: KernelRead, client: NMClient | None
+    bus_address: str | None,
+    netns: str | None,
+    kernel: KernelRead,
+    client: NMClient | None,
+    secrets: bool,
 ) -> LiveState:
     kernel_task = asyncio.create_task(kernel.result())
     try:
-        nm, missing = await _read_nm_or_why(bus_address, client)
+        nm, missing = await _read_nm_or_why(bus_address, client, secrets)
         kernel_state = await kernel_task
     finally:
         kernel_task.cancel()  # when NM's side failed: the result is not wanted

@@ -82,7 +82,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from engine import secrets, yamlio
     from engine.show import filter_interfaces, read_live, running_config
 
-    live = asyncio.run(read_live(kernel=kernel))
+    live = asyncio.run(read_live(kernel=kernel, secrets=args.show_secrets))
     if live.nm_missing:
         print(
             f"nmtui-state: note: NetworkManager data missing ({live.nm_missing}); "

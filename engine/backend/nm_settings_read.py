@@ -229,20 +229,28 @@ def settings_to_iface(nm: dict[str, Any], device_type: str | None = None) -> dic
     _type_from(nm, kind, iface)
     if nm.get("ethtool"):
         iface["ethtool"] = schema_ethtool(nm["ethtool"])
-    dot1x = nm.get("802-1x") or {}
+    dot1x = dot1x_config(nm)
     if dot1x:
-        iface["802.1x"] = {
-            key: (
-                bytes(dot1x[prop]).rstrip(b"\0").decode().removeprefix("file://")
-                if key in CERT_KEYS
-                else dot1x[prop]
-            )
-            for key, prop in DOT1X_PROPS.items()
-            if dot1x.get(prop)
-        }
+        iface["802.1x"] = dot1x
     for family in k.IP_FAMILIES:
         iface[family] = _ip_from(nm, family, kind)
     return iface
+
+
+def dot1x_config(nm: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """The schema's ``802.1x`` section of a profile (secrets only where the caller fetched them)."""
+    dot1x = nm.get("802-1x") or {}
+    if not dot1x:
+        return None
+    return {
+        key: (
+            bytes(dot1x[prop]).rstrip(b"\0").decode().removeprefix("file://")
+            if key in CERT_KEYS
+            else dot1x[prop]
+        )
+        for key, prop in DOT1X_PROPS.items()
+        if dot1x.get(prop)
+    }
 
 
 def settings_to_ifaces(profiles: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
