@@ -22,9 +22,10 @@ from engine.backend.netns import chosen_netns
 from engine.backend.nm_dbus import NMClient
 from engine.backend.nm_read import DEVICE_STATE_ACTIVATED, NMDevice, NMState, read_nm
 from engine.backend.nm_settings_read import (
+    dns_entries,
     dot1x_config,
     ip_config,
-    settings_to_dns,
+    join_dns,
     settings_to_routes,
 )
 from engine.errors import NoBackend
@@ -47,7 +48,7 @@ class LiveState:
 
 def _profile_view(
     iface: dict[str, Any], applied: dict[str, dict[str, Any]]
-) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+) -> tuple[list[dict[str, Any]], list[tuple[int, dict[str, list[str]]]]]:
     """Lay what an applied profile says over a kernel-read interface; its routes and DNS.
 
     The kernel's addresses stay (they are what runs); the profile says how
@@ -74,7 +75,7 @@ def _profile_view(
     routes = settings_to_routes(applied)
     for route in routes:
         route[k.NEXT_HOP_INTERFACE] = iface[k.NAME]
-    return routes, settings_to_dns(applied)
+    return routes, dns_entries(applied)
 
 
 def _generated(iface: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -102,8 +103,7 @@ def combine(
     """One schema state from the kernel view and (when there is one) NM's view."""
     interfaces = []
     config_routes: list[dict[str, Any]] = []
-    servers: list[str] = []
-    search: list[str] = []
+    dns_configs: list[tuple[int, dict[str, list[str]]]] = []
     for name, iface in kernel.interfaces.items():
         if nm is not None:
             dev = nm.devices.get(name)
@@ -114,8 +114,7 @@ def combine(
             if applied:
                 routes, dns = _profile_view(iface, applied)
                 config_routes += routes
-                servers += [s for s in dns[k.SERVER] if s not in servers]
-                search += [s for s in dns[k.SEARCH] if s not in search]
+                dns_configs += dns
         interfaces.append(iface)
     state: dict[str, Any] = {}
     if nm is not None or running_hostname:
@@ -131,8 +130,12 @@ def combine(
         for entry in nm.dns:
             running_servers += [s for s in entry.get("nameservers", []) if s not in running_servers]
             running_search += [d for d in entry.get("domains", []) if d not in running_search]
+        config = join_dns(dns_configs)  # by dns-priority, as NM orders them
+        dns_config = {k.SERVER: config[k.SERVER], k.SEARCH: config[k.SEARCH]}
+        if config[k.OPTIONS]:  # as nmstate: shown only when set; NM reports none running
+            dns_config[k.OPTIONS] = config[k.OPTIONS]
         state[k.DNS_RESOLVER] = {
-            k.CONFIG: {k.SERVER: servers, k.SEARCH: search},
+            k.CONFIG: dns_config,
             k.RUNNING: {k.SERVER: running_servers, k.SEARCH: running_search},
         }
     state[k.ROUTES] = {k.CONFIG: config_routes, k.RUNNING: kernel.routes}

@@ -54,6 +54,10 @@ UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "nmtui-state.invalid")
 
 # --- forward: interface → profile -------------------------------------------------
 
+#: ``dns-priority`` of the family listed first, and of the other (nmstate's values).
+DNS_PRIORITY_FIRST = 40
+DNS_PRIORITY_SECOND = 50
+
 
 def profile_uuid(name: str, iface_type: str) -> str:
     """The deterministic UUID of a new profile for ``name``/``iface_type``."""
@@ -325,13 +329,35 @@ def iface_to_settings(
         if routes[family]:
             ip["route-data"] = routes[family]
         if dns_on.get(family) == name:
-            servers = [s for s in dns.get(k.SERVER) or [] if (":" in s) == (family == k.IPV6)]
-            if servers:
-                ip["dns-data"] = servers
-        first = k.IPV4 if k.IPV4 in dns_on else k.IPV6
-        if family == first and dns_on.get(family) == name:
-            if dns.get(k.SEARCH):
-                ip["dns-search"] = list(dns[k.SEARCH])
-            if dns.get(k.OPTIONS):
-                ip["dns-options"] = list(dns[k.OPTIONS])
+            _dns_settings(ip, family, dns, dns_on)
     return nm
+
+
+def _dns_settings(
+    ip: dict[str, Any], family: str, dns: dict[str, Any], dns_on: dict[str, str]
+) -> None:
+    """The DNS part of one family's ip setting, on the profile chosen to carry it.
+
+    NetworkManager keeps IPv4 and IPv6 servers apart and orders the
+    configurations by ``dns-priority`` (lower first). As nmstate does, the
+    family of the first server listed carries the search list and options;
+    when both families have servers it gets priority 40 and the other 50, so
+    resolv.conf lists them in the order the state wrote. (With one family
+    only, the order is kept within it and NM's default priority stays.)
+    """
+    servers = [str(s) for s in dns.get(k.SERVER) or []]
+    mine = [s for s in servers if (":" in s) == (family == k.IPV6)]
+    if mine:
+        ip["dns-data"] = mine
+    first_v6 = bool(servers) and ":" in servers[0]
+    preferred = k.IPV6 if first_v6 else k.IPV4
+    if preferred not in dns_on:
+        preferred = k.IPV4 if k.IPV4 in dns_on else k.IPV6
+    both = len(mine) not in (0, len(servers))
+    if both:
+        ip["dns-priority"] = DNS_PRIORITY_FIRST if family == preferred else DNS_PRIORITY_SECOND
+    if family == preferred:
+        if dns.get(k.SEARCH):
+            ip["dns-search"] = list(dns[k.SEARCH])
+        if dns.get(k.OPTIONS):
+            ip["dns-options"] = list(dns[k.OPTIONS])

@@ -31,6 +31,8 @@ from engine.backend.nm_types import (
 from engine.bridge_vlans import section_from_ranges
 from engine.ethtool_names import schema_ethtool
 
+NM_DEFAULT_DNS_PRIORITY = 100  # what dns-priority 0 means for a non-VPN profile
+
 
 def _mac_text(value: Any) -> str | None:
     """A MAC from NM's byte array or string form; None for the special words (``preserve``)."""
@@ -327,12 +329,36 @@ def _dns_servers(sec: dict[str, Any], family: str) -> list[str]:
     return out
 
 
-def settings_to_dns(nm: dict[str, Any]) -> dict[str, list[str]]:
-    """The DNS config a profile carries: servers of both families, search, options."""
-    out: dict[str, list[str]] = {k.SERVER: [], k.SEARCH: [], k.OPTIONS: []}
+def dns_priority(sec: dict[str, Any]) -> int:
+    """A family's effective ``dns-priority``: NM reads 0 as its default, 100."""
+    value = int(sec.get("dns-priority") or 0)
+    return value if value else NM_DEFAULT_DNS_PRIORITY
+
+
+def dns_entries(nm: dict[str, Any]) -> list[tuple[int, dict[str, list[str]]]]:
+    """Each family's DNS config of a profile with its priority, IPv4 first (NM's tie order)."""
+    out = []
     for family in k.IP_FAMILIES:
         sec = nm.get(family) or {}
-        out[k.SERVER] += _dns_servers(sec, family)
-        out[k.SEARCH] += [s for s in sec.get("dns-search") or [] if s not in out[k.SEARCH]]
-        out[k.OPTIONS] += [o for o in sec.get("dns-options") or [] if o not in out[k.OPTIONS]]
+        entry = {
+            k.SERVER: _dns_servers(sec, family),
+            k.SEARCH: list(sec.get("dns-search") or []),
+            k.OPTIONS: list(sec.get("dns-options") or []),
+        }
+        if any(entry.values()):
+            out.append((dns_priority(sec), entry))
     return out
+
+
+def join_dns(entries: Iterable[tuple[int, dict[str, list[str]]]]) -> dict[str, list[str]]:
+    """DNS configs in the order NM uses them: by priority, ties in the order given."""
+    out: dict[str, list[str]] = {k.SERVER: [], k.SEARCH: [], k.OPTIONS: []}
+    for _prio, entry in sorted(entries, key=lambda e: e[0]):
+        for key in out:
+            out[key] += [v for v in entry.get(key, []) if v not in out[key]]
+    return out
+
+
+def settings_to_dns(nm: dict[str, Any]) -> dict[str, list[str]]:
+    """The DNS config a profile carries: servers of both families, search, options."""
+    return join_dns(dns_entries(nm))
