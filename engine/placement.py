@@ -87,6 +87,10 @@ def _is_static(ip: Any, family: str) -> bool:
     return bool(ip.get(k.ENABLED)) and not auto and bool(ip.get(k.ADDRESS))
 
 
+def _is_dynamic(ip: Any, family: str) -> bool:
+    return bool(ip.get(k.DHCP)) or (family == k.IPV6 and bool(ip.get(k.AUTOCONF)))
+
+
 def dns_placement(
     state: dict[str, Any], prefer: dict[str, str] | None = None, index: Controllers | None = None
 ) -> dict[str, str]:
@@ -95,7 +99,9 @@ def dns_placement(
     Like nmstate: the interface in ``prefer`` (the one carrying them now)
     while it can still hold them, so an apply that leaves DNS alone never
     moves it; otherwise the first up interface with a static address of the
-    family, else the first with dynamic addressing and ``auto-dns: false``.
+    family, else the first with dynamic addressing and ``auto-dns: false``,
+    else the first with dynamic addressing: there NM puts the static servers
+    before those DHCP or autoconf learn (nmstate's "prepend" case).
     A family missing from the result has no candidate; validation should
     report servers of that family.
     """
@@ -104,18 +110,25 @@ def dns_placement(
     for family in k.IP_FAMILIES:
         static: list[str] = []
         manual_dns: list[str] = []
+        dynamic: list[str] = []
         for iface in interfaces(state):
             ip = iface.get(family)
             if iface.get(k.STATE, k.UP) != k.UP or not isinstance(ip, dict):
                 continue
-            is_static = _is_static(ip, family)
-            is_manual = bool(ip.get(k.ENABLED)) and ip.get("auto-dns") is False
-            if not (is_static or is_manual) or _is_l2_port(iface, state, index):
+            if not ip.get(k.ENABLED) or iface.get(k.TYPE) == k.LOOPBACK:
                 continue
-            (static if is_static else manual_dns).append(iface[k.NAME])
+            if _is_l2_port(iface, state, index):
+                continue
+            if _is_static(ip, family):
+                static.append(iface[k.NAME])
+            elif ip.get("auto-dns") is False:
+                manual_dns.append(iface[k.NAME])
+            elif _is_dynamic(ip, family):
+                dynamic.append(iface[k.NAME])
         wanted = (prefer or {}).get(family)
-        if wanted is not None and wanted in static + manual_dns:
+        candidates = static + manual_dns + dynamic
+        if wanted is not None and wanted in candidates:
             found[family] = wanted
-        elif static or manual_dns:
-            found[family] = (static or manual_dns)[0]
+        elif candidates:
+            found[family] = candidates[0]
     return found

@@ -35,3 +35,21 @@ def test_alternating_families_are_refused_with_the_fix(servers: tuple[str, ...])
 )
 def test_one_family_then_the_other_is_fine(servers: tuple[str, ...]) -> None:
     assert validate(_servers(*servers)) == []
+
+
+def test_static_servers_go_before_dhcp_ones_on_a_dhcp_interface() -> None:
+    """With only DHCP interfaces, the servers go on one of them: NM lists them first."""
+    from engine.backend.nm_settings import iface_to_settings
+    from engine.placement import dns_placement
+
+    state = {
+        "dns-resolver": {"config": {"server": ["192.0.2.53"]}},
+        "interfaces": [
+            {"name": "lo", "type": "loopback", "ipv4": {"enabled": True, "address": []}},
+            {"name": "eth1", "type": "ethernet", "ipv4": {"enabled": True, "dhcp": True}},
+        ],
+    }
+    assert dns_placement(state) == {"ipv4": "eth1"}
+    settings = iface_to_settings(state["interfaces"][1], state)
+    assert settings["ipv4"]["dns-data"] == ["192.0.2.53"]
+    assert settings["ipv4"]["method"] == "auto"
