@@ -33,7 +33,7 @@ from engine.errors import Problem
 from engine.limits import interface_problems
 from engine.paths import PathPart
 from engine.rules import semantic_problems
-from engine.schema_files import load_schema
+from engine.schema_files import inlined_schema
 from engine.schema_walk import (
     Schema,
     annotation,
@@ -109,7 +109,7 @@ def _hide_secrets(found: list[Found], state: Any) -> list[Found]:
 @cache
 def _validator() -> Draft202012Validator:
     """The validator, built once: compiling the schema costs more than validating a state."""
-    return Draft202012Validator(load_schema())
+    return Draft202012Validator(inlined_schema())
 
 
 # --------------------------------------------------------------------------- explaining errors

@@ -168,8 +168,13 @@ def verify(desired: dict[str, Any], merged: dict[str, Any], live: dict[str, Any]
         if name in want or iface.get(k.STATE) == k.ABSENT:
             _verify_iface(name, want.get(name, {}), iface, have.get(name), out)
     live_routes = (live.get(k.ROUTES) or {}).get(k.CONFIG) or []
+    by_dest: dict[Any, list[dict[str, Any]]] = {}
+    for r in live_routes:  # indexed once: N routes asked for must not cost N x N matches
+        by_dest.setdefault(r.get(k.DESTINATION), []).append(r)
     for i, route in enumerate((desired.get(k.ROUTES) or {}).get(k.CONFIG) or []):
-        hits = [r for r in live_routes if _route_matches(r, route)]
+        dest = route.get(k.DESTINATION)
+        pool = live_routes if dest is None else by_dest.get(dest, [])
+        hits = [r for r in pool if _route_matches(r, route)]
         if route.get(k.STATE) == k.ABSENT and hits:
             out.append(Mismatch(f"routes.config[{i}]", "absent", hits))
         elif route.get(k.STATE) != k.ABSENT and not hits:
