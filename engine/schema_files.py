@@ -46,24 +46,26 @@ def _pointer(schema: dict[str, Any], ref: str) -> Any:
 _NAME_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
 
 
-def _inline(schema: dict[str, Any], node: Any, stack: tuple[str, ...]) -> Any:
+def _inline(schema: dict[str, Any], node: Any, stack: tuple[str, ...], done: dict[str, Any]) -> Any:
+    """``node`` with its ``$ref`` s replaced; ``done`` shares each target's inlined copy."""
     if isinstance(node, list):
-        return [_inline(schema, item, stack) for item in node]
+        return [_inline(schema, item, stack, done) for item in node]
     if not isinstance(node, dict):
         return node
     ref = node.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/") and ref not in stack:
-        target = _inline(schema, _pointer(schema, ref), (*stack, ref))
-        rest = {key: _inline(schema, v, stack) for key, v in node.items() if key != "$ref"}
+        if ref not in done:
+            done[ref] = _inline(schema, _pointer(schema, ref), (*stack, ref), done)
+        rest = {key: _inline(schema, v, stack, done) for key, v in node.items() if key != "$ref"}
         if not rest:
-            return target
-        return {**rest, "allOf": [target, *rest.get("allOf", [])]}
+            return done[ref]
+        return {**rest, "allOf": [done[ref], *rest.get("allOf", [])]}
     out = {}
     for key, value in node.items():
         if key in _NAME_MAPS and isinstance(value, dict):
-            out[key] = {name: _inline(schema, sub, stack) for name, sub in value.items()}
+            out[key] = {name: _inline(schema, sub, stack, done) for name, sub in value.items()}
         else:
-            out[key] = _inline(schema, value, stack)
+            out[key] = _inline(schema, value, stack, done)
     return out
 
 
@@ -77,7 +79,7 @@ def inlined_schema() -> dict[str, Any]:
     """
     schema = load_schema()
     body = {key: v for key, v in schema.items() if key != "$defs"}
-    out: dict[str, Any] = _inline(schema, body, ())
+    out: dict[str, Any] = _inline(schema, body, (), {})
     if "$defs" in schema:
         out["$defs"] = schema["$defs"]  # what a recursive $ref still points into
     return out
