@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine import keys as k
+from engine.backend.nm_route_rules import rule_text
 from engine.backend.nm_settings import iface_to_settings
 from engine.backend.nm_types import ADDR_GEN_MODES, signature
 
@@ -110,6 +111,8 @@ def _section_lines(setting: str, props: dict[str, Any]) -> list[tuple[str, str]]
             ]
         elif prop == "route-data":
             lines += _routes(setting, value)
+        elif prop == "routing-rules":
+            lines += [(f"routing-rule{n}", rule_text(r)) for n, r in enumerate(value, start=1)]
         elif prop == "vlans":
             lines.append((key, _bridge_vlans(value)))
         elif sig == "a{ss}":  # bond.options: one key per option

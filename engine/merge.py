@@ -33,6 +33,7 @@ from typing import Any
 
 from engine import keys as k
 from engine.normalize import normalize, normalize_in_place
+from engine.route_rules import with_priorities
 from engine.topology import has_port_list, is_controller, parent_of, ports_of, set_ports
 
 _HANDLED_TOP = frozenset({k.INTERFACES, k.ROUTES, k.ROUTE_RULES, k.DNS_RESOLVER, k.HOSTNAME})
@@ -350,6 +351,10 @@ def merge(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
         out[k.INTERFACES], absent = _merge_interfaces(want, out)
     else:
         absent = set()
+    rules_want = want.get(k.ROUTE_RULES)
+    if isinstance(rules_want, dict) and isinstance(rules_want.get(k.CONFIG), list):
+        have = (out.get(k.ROUTE_RULES) or {}).get(k.CONFIG) or []
+        rules_want[k.CONFIG] = with_priorities(have, rules_want[k.CONFIG])
     for key, via in ((k.ROUTES, absent), (k.ROUTE_RULES, set())):
         section = _merge_section(want.get(key), out.get(key), via)
         if section is not None:

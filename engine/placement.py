@@ -1,4 +1,4 @@
-"""Where things go in a state: each port's controller, and which interface carries the DNS.
+"""Where things go in a state: each port's controller, and which interfaces carry DNS and rules.
 
 Pure schema logic (no NetworkManager types), used by the plan and by the
 profile translation in :mod:`engine.backend.nm_settings`. The lookups are
@@ -132,3 +132,69 @@ def dns_placement(
         elif candidates:
             found[family] = candidates[0]
     return found
+
+
+def rule_key(rule: dict[str, Any]) -> str:
+    """A rule's identity: every key it gives (rules have no name)."""
+    return repr(sorted((key, v) for key, v in rule.items() if key != k.STATE))
+
+
+def _route_table_ifaces(state: dict[str, Any], family: str, table: int) -> list[str]:
+    """Interfaces with a route of ``family`` in ``table``, in state order."""
+    out: list[str] = []
+    for route in (state.get(k.ROUTES) or {}).get(k.CONFIG) or []:
+        dest = str(route.get(k.DESTINATION) or "")
+        fam = k.IPV6 if ":" in dest else k.IPV4
+        name = route.get(k.NEXT_HOP_INTERFACE)
+        if (
+            name
+            and fam == family
+            and route.get(k.STATE) != k.ABSENT
+            and int(route.get(k.TABLE_ID) or k.MAIN_TABLE) == table
+            and name not in out
+        ):
+            out.append(name)
+    return out
+
+
+def rule_placement(
+    state: dict[str, Any], prefer: dict[str, str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """interface → the route rules its profile carries (NM keeps rules in an ip setting).
+
+    Like nmstate: a rule stays on the interface holding it now (``prefer``,
+    by :func:`rule_key`) while that can still hold it; else the ``iif`` it
+    names; else an interface with routes in the rule's table; else the first
+    up interface with the family enabled; else the loopback.
+    """
+    from engine.backend.nm_route_rules import rule_family
+
+    up: dict[str, dict[str, Any]] = {
+        str(i.get(k.NAME)): i
+        for i in interfaces(state)
+        if i.get(k.STATE, k.UP) == k.UP and i.get(k.NAME)
+    }
+    index = Controllers(state)
+
+    def can_hold(name: str, family: str) -> bool:
+        iface = up.get(name)
+        ip = iface.get(family) if iface else None
+        return (
+            iface is not None
+            and isinstance(ip, dict)
+            and bool(ip.get(k.ENABLED))
+            and not _is_l2_port(iface, state, index)
+        )
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    for rule in (state.get(k.ROUTE_RULES) or {}).get(k.CONFIG) or []:
+        if not isinstance(rule, dict) or rule.get(k.STATE) == k.ABSENT:
+            continue
+        family = rule_family(rule)
+        table = int(rule.get(k.ROUTE_TABLE) or k.MAIN_TABLE)
+        candidates = [(prefer or {}).get(rule_key(rule), ""), str(rule.get("iif") or "")]
+        candidates += _route_table_ifaces(state, family, table)
+        candidates += [n for n in up if up[n].get(k.TYPE) != k.LOOPBACK]
+        holder = next((n for n in candidates if n and can_hold(n, family)), "lo")
+        out.setdefault(holder, []).append(rule)
+    return out

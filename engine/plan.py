@@ -18,7 +18,7 @@ from typing import Any
 from engine import keys as k
 from engine.backend.nm_settings import iface_to_settings
 from engine.backend.nm_steps import Device, Plan, Profile, Step
-from engine.placement import Controllers, dns_placement
+from engine.placement import Controllers, dns_placement, rule_key, rule_placement
 from engine.topology import by_name, controller_of, parent_of
 
 SOFTWARE_TYPES = k.SOFTWARE_TYPES
@@ -102,11 +102,41 @@ def dns_holders(profiles: list[Profile], devices: dict[str, Device]) -> dict[str
     return out
 
 
+def rule_holders(profiles: list[Profile], devices: dict[str, Device]) -> dict[str, str]:
+    """rule key → the interface whose active profile carries that route rule now."""
+    from engine.backend.nm_route_rules import rules_from_nm
+    from engine.normalize import normalize
+
+    out: dict[str, str] = {}
+    for profile in profiles:
+        dev = devices.get(profile.iface)
+        if dev is None or dev.active_uuid != profile.uuid:
+            continue
+        rules = rules_from_nm(profile.settings)
+        if rules:
+            found = normalize({k.ROUTE_RULES: {k.CONFIG: rules}})[k.ROUTE_RULES][k.CONFIG]
+            out.update({rule_key(r): profile.iface for r in found})
+    return out
+
+
+def _rule_ifaces(
+    current: dict[str, Any], merged: dict[str, Any], rules: tuple[set[str], set[str]]
+) -> set[str]:
+    """When the rules change: every interface holding rules now or after (``rules``: those
+    two sets). Unchanged profiles drop out later, when their settings compare equal."""
+    old = (current.get(k.ROUTE_RULES) or {}).get(k.CONFIG) or []
+    new = (merged.get(k.ROUTE_RULES) or {}).get(k.CONFIG) or []
+    if old == new:
+        return set()
+    return rules[0] | rules[1]
+
+
 def touched(
     desired: dict[str, Any],
     current: dict[str, Any],
     merged: dict[str, Any],
     dns_now: dict[str, str] | None = None,
+    rules: tuple[set[str], set[str]] = (set(), set()),
 ) -> set[str]:
     """Interfaces the apply must look at: mentioned, changed by the merge, or carrying changes.
 
@@ -119,6 +149,7 @@ def touched(
     names |= {n for n, i in new.items() if cur.get(n) != i}
     names |= _route_ifaces(current, merged)
     names |= _changed_ports(cur, new)
+    names |= _rule_ifaces(current, merged, rules)
     dns_old = (current.get(k.DNS_RESOLVER) or {}).get(k.CONFIG)
     dns_new = (merged.get(k.DNS_RESOLVER) or {}).get(k.CONFIG)
     now = dns_now if dns_now is not None else dns_placement(current)
@@ -177,6 +208,7 @@ def _settings(
     live: dict[str, Any],
     dns_on: dict[str, str],
     controllers: Controllers,
+    rules_on: dict[str, list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """The profile for ``iface``: what the merged state says, minus what only the kernel said.
 
@@ -200,6 +232,7 @@ def _settings(
         existing_uuid=old.uuid if old else None,
         dns_on=dns_on,
         controllers=controllers,
+        rules_on=rules_on,
     )
     if old is not None and not iface.get(k.PROFILE_NAME):
         settings["connection"]["id"] = old.settings.get("connection", {}).get(
@@ -241,7 +274,13 @@ def make_plan(
     # Indexed once: per interface, these were scans of the whole state (O(N³) per plan).
     controllers = Controllers(merged)
     dns_on = dns_placement(merged, dns_now, controllers)
-    names = sorted(touched(desired, current, merged, dns_now), key=lambda n: (depths.get(n, 0), n))
+    rules_now = rule_holders(profiles, devices)
+    rules_on = rule_placement(merged, rules_now)
+    rule_ifaces = (set(rules_now.values()), set(rules_on))
+    names = sorted(
+        touched(desired, current, merged, dns_now, rule_ifaces),
+        key=lambda n: (depths.get(n, 0), n),
+    )
     removals: list[Step] = []
     writes: list[Step] = []
     activations: list[Step] = []
@@ -268,7 +307,14 @@ def make_plan(
         if name not in cur and old is not None and name in asked:
             iface = _from_profile(old, asked[name])
         settings = _settings(
-            iface, merged, old, asked.get(name, {}), cur.get(name, {}), dns_on, controllers
+            iface,
+            merged,
+            old,
+            asked.get(name, {}),
+            cur.get(name, {}),
+            dns_on,
+            controllers,
+            rules_on,
         )
         if old is None:
             writes.append(Step("add", name, settings=settings, why="new profile"))

@@ -21,6 +21,7 @@ from engine.backend.netlink_process import KernelRead
 from engine.backend.netns import chosen_netns
 from engine.backend.nm_dbus import NMClient
 from engine.backend.nm_read import DEVICE_STATE_ACTIVATED, NMDevice, NMState, read_nm
+from engine.backend.nm_route_rules import rules_from_nm
 from engine.backend.nm_settings_read import (
     dns_entries,
     dot1x_config,
@@ -103,6 +104,7 @@ def combine(
     """One schema state from the kernel view and (when there is one) NM's view."""
     interfaces = []
     config_routes: list[dict[str, Any]] = []
+    config_rules: list[dict[str, Any]] = []
     dns_configs: list[tuple[int, dict[str, list[str]]]] = []
     for name, iface in kernel.interfaces.items():
         if nm is not None:
@@ -115,6 +117,7 @@ def combine(
                 routes, dns = _profile_view(iface, applied)
                 config_routes += routes
                 dns_configs += dns
+                config_rules += [r for r in rules_from_nm(applied) if r not in config_rules]
         interfaces.append(iface)
     state: dict[str, Any] = {}
     if nm is not None or running_hostname:
@@ -139,6 +142,8 @@ def combine(
             k.RUNNING: {k.SERVER: running_servers, k.SEARCH: running_search},
         }
     state[k.ROUTES] = {k.CONFIG: config_routes, k.RUNNING: kernel.routes}
+    if nm is not None:  # rules live in profiles; nmstate shows only their config
+        state[k.ROUTE_RULES] = {k.CONFIG: config_rules}
     state[k.INTERFACES] = interfaces
     return state
 

@@ -179,6 +179,7 @@ def verify(desired: dict[str, Any], merged: dict[str, Any], live: dict[str, Any]
             out.append(Mismatch(f"routes.config[{i}]", "absent", hits))
         elif route.get(k.STATE) != k.ABSENT and not hits:
             out.append(Mismatch(f"routes.config[{i}]", route.get(k.DESTINATION), "no such route"))
+    _verify_rules(desired, live, out)
     dns_want = (desired.get(k.DNS_RESOLVER) or {}).get(k.CONFIG)
     if dns_want is not None:
         dns_new = (merged.get(k.DNS_RESOLVER) or {}).get(k.CONFIG) or {}
@@ -197,3 +198,19 @@ def verify(desired: dict[str, Any], merged: dict[str, Any], live: dict[str, Any]
     if host_want is not None and host_want != host_have:
         out.append(Mismatch("hostname.config", host_want, host_have))
     return out
+
+
+def _verify_rules(desired: dict[str, Any], live: dict[str, Any], out: list[Mismatch]) -> None:
+    """Each rule asked for is there (the keys it gives match); each absent one is gone."""
+    from engine.route_rules import canonical_rule
+
+    have = (live.get(k.ROUTE_RULES) or {}).get(k.CONFIG) or []
+    for i, rule in enumerate((desired.get(k.ROUTE_RULES) or {}).get(k.CONFIG) or []):
+        if not isinstance(rule, dict):
+            continue
+        pattern = canonical_rule(rule)
+        hits = [r for r in have if _route_matches(r, pattern)]
+        if pattern.get(k.STATE) == k.ABSENT and hits:
+            out.append(Mismatch(f"route-rules.config[{i}]", "absent", hits))
+        elif pattern.get(k.STATE) != k.ABSENT and not hits:
+            out.append(Mismatch(f"route-rules.config[{i}]", pattern, "no such rule"))

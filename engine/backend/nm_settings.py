@@ -26,6 +26,7 @@ import uuid
 from typing import Any
 
 from engine import keys as k
+from engine.backend.nm_route_rules import rules_to_nm
 from engine.backend.nm_types import (
     ADDR_GEN_MODES,
     BRIDGE_OPTS,
@@ -45,7 +46,7 @@ from engine.backend.nm_types import (
 )
 from engine.bridge_vlans import ranges_from_section
 from engine.ethtool_names import nm_ethtool
-from engine.placement import Controllers, dns_placement, find_controller
+from engine.placement import Controllers, dns_placement, find_controller, rule_placement
 
 __all__ = ["iface_to_settings", "profile_uuid"]
 
@@ -275,6 +276,7 @@ def iface_to_settings(
     *,
     dns_on: dict[str, str] | None = None,
     controllers: Controllers | None = None,
+    rules_on: dict[str, list[dict[str, Any]]] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """The NM profile (plain values) for one schema interface of ``state``.
 
@@ -284,7 +286,8 @@ def iface_to_settings(
     ``dns_prefer`` names the interfaces carrying DNS now (see :func:`dns_placement`).
     A caller translating many interfaces of one state passes ``dns_on`` (that
     placement, computed once) and ``controllers`` (the state's index), which
-    keeps a whole plan linear instead of cubic in the number of interfaces.
+    keeps a whole plan linear instead of cubic in the number of interfaces;
+    ``rules_on`` is :func:`rule_placement` of ``state``, likewise.
     """
     name, kind = iface[k.NAME], iface.get(k.TYPE)
     if kind not in NM_TYPE:
@@ -330,6 +333,12 @@ def iface_to_settings(
             ip["route-data"] = routes[family]
         if dns_on.get(family) == name:
             _dns_settings(ip, family, dns, dns_on)
+    if rules_on is None:
+        rules_on = rule_placement(state)
+    for family in k.IP_FAMILIES:
+        items = rules_to_nm(rules_on.get(name, []), family)
+        if items:
+            nm[family]["routing-rules"] = items
     return nm
 
 

@@ -141,6 +141,7 @@ for _family in ("ipv4", "ipv6"):
             (_family, "address-data"): "aa{sv}",
             (_family, "gateway"): "s",
             (_family, "route-data"): "aa{sv}",
+            (_family, "routing-rules"): "aa{sv}",
             (_family, "dns-data"): "as",
             (_family, "dns-search"): "as",
             (_family, "dns-options"): "as",
@@ -182,6 +183,21 @@ _ROUTE_ITEM = {
     "mtu": "u",
     "cwnd": "u",
 }
+#: The routing-rules item keys (nm-settings-dbus(5)); see engine.backend.nm_route_rules.
+_RULE_ITEM = {
+    "family": "i",
+    "priority": "u",
+    "from": "s",
+    "from-len": "y",
+    "to": "s",
+    "to-len": "y",
+    "table": "u",
+    "fwmark": "u",
+    "fwmask": "u",
+    "iifname": "s",
+    "action": "y",
+    "suppress-prefixlength": "i",
+}
 _BRIDGE_VLAN_ITEM = {"vid-start": "q", "vid-end": "q", "pvid": "b", "untagged": "b"}
 
 #: Per-key signatures of the dictionaries inside ``aa{sv}`` properties.
@@ -190,6 +206,8 @@ ITEM_SIGNATURES: dict[tuple[str, str], dict[str, str]] = {
     ("ipv6", "address-data"): _ADDRESS_ITEM,
     ("ipv4", "route-data"): _ROUTE_ITEM,
     ("ipv6", "route-data"): _ROUTE_ITEM,
+    ("ipv4", "routing-rules"): _RULE_ITEM,
+    ("ipv6", "routing-rules"): _RULE_ITEM,
     ("bridge", "vlans"): _BRIDGE_VLAN_ITEM,
     ("bridge-port", "vlans"): _BRIDGE_VLAN_ITEM,
 }
