@@ -37,7 +37,7 @@ def add_parsers(sub: Any) -> None:
     apply = sub.add_parser(
         "apply",
         aliases=["set"],  # nmstatectl's old name, still accepted there
-        help="apply state files inside a NetworkManager checkpoint (alias: set)",
+        help="apply state files inside a NetworkManager checkpoint",
     )
     apply.add_argument(
         "files", nargs="*", default=["-"], metavar="FILE", help="state files; none or - reads stdin"
@@ -183,6 +183,10 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
 def cmd_apply(args: argparse.Namespace) -> int:
     if args.command == "set":
         print("nmtui-state: 'set' is deprecated (as in nmstatectl); use 'apply'", file=sys.stderr)
+    if args.files == ["-"] and sys.stdin.isatty():
+        print(
+            "nmtui-state: reading the state from the terminal; end it with Ctrl-D", file=sys.stderr
+        )
     from engine.prestart import prestart
 
     prestart()  # the kernel reader starts while the files are loaded and checked

@@ -199,6 +199,37 @@ interfaces:
     assert topology == ["static_ip4 -> ovs-interface -> ovs-bridge -> ethernet"]
 
 
+def test_patch_ports_sit_on_their_bridges_not_below_them() -> None:
+    desired = yaml.safe_load(
+        """
+interfaces:
+- {name: patch0, type: ovs-interface, patch: {peer: patch1}}
+- {name: ovs-br0, type: ovs-bridge, bridge: {port: [{name: patch0}]}}
+- {name: patch1, type: ovs-interface, patch: {peer: patch0}}
+- {name: ovs-br1, type: ovs-bridge, bridge: {port: [{name: patch1}]}}
+"""
+    )
+    assert stat(desired) == (["ovs-interface -> ovs-bridge"], ["ovs-patch"])
+
+
+def test_a_port_the_merge_attaches_counts_with_its_own_stack() -> None:
+    current = yaml.safe_load(
+        """
+interfaces:
+- {name: eth1, type: ethernet}
+- {name: eth3, type: ethernet}
+- {name: v10, type: vlan, vlan: {base-iface: eth3, id: 10}}
+"""
+    )
+    desired = {
+        "interfaces": [
+            {"name": "bond0", "type": "bond", "link-aggregation": {"port": ["eth1", "v10"]}}
+        ]
+    }
+    # bond0 shows its deepest port; eth1, attached by the merge, adds the shorter stack.
+    assert stat(desired, current=current)[0] == ["bond -> ethernet", "bond -> vlan -> ethernet"]
+
+
 def test_only_interfaces_desired_or_changed_and_up_count() -> None:
     current = yaml.safe_load(
         """
