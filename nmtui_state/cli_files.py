@@ -21,16 +21,18 @@ def add_parsers(sub: Any) -> None:
         ("diff", "what applying FILE would change, property by property"),
         ("gen-revert", "a state that undoes FILE (like nmstatectl gr)"),
     ):
-        p = sub.add_parser(name, help=text)
+        p = sub.add_parser(name, help=text, aliases=["gr"] if name == "gen-revert" else [])
         p.add_argument("file", metavar="FILE")
         p.add_argument(
-            "--current", metavar="CUR.yml", help="the current state (default: read the host)"
+            "-c", "--current", metavar="CUR.yml", help="the current state (default: read the host)"
         )
         if name == "diff":
             p.add_argument("--summary", action="store_true", help="only the one-line summary")
             p.add_argument("-s", "--show-secrets", action="store_true")
+        else:
+            p.add_argument("--json", action="store_true", help="JSON instead of YAML")
     fmt = sub.add_parser("format", help="print FILE with nmstate's key order")
-    fmt.add_argument("file", metavar="FILE")
+    fmt.add_argument("file", metavar="FILE", nargs="?", default="-", help="default: stdin")
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("-s", "--show-secrets", action="store_true", help="do not mask secrets")
     for name in ("gen-conf", "gc"):
@@ -146,7 +148,9 @@ def cmd_gen_revert(args: argparse.Namespace) -> int:
     from engine.revert import revert_state
 
     current, merged = _merged(args)
-    sys.stdout.write(yamlio.dumps(revert_state(current, merged)))
+    sys.stdout.write(
+        yamlio.dumps(revert_state(current, merged), fmt="json" if args.json else "yaml")
+    )
     return 0
 
 
@@ -191,6 +195,7 @@ HANDLERS = {
     "validate": cmd_validate,
     "diff": cmd_diff,
     "gen-revert": cmd_gen_revert,
+    "gr": cmd_gen_revert,
     "format": cmd_format,
     "gen-conf": cmd_gen_conf,
     "gc": cmd_gen_conf,
