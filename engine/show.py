@@ -67,6 +67,12 @@ def _profile_view(
             iface[family] = {**iface.get(family, {}), **config}
     if applied.get("ethtool"):  # what the profile configures (kernel: not read)
         iface["ethtool"] = schema_ethtool(applied["ethtool"])
+    lldp = applied.get("connection", {}).get("lldp", -1)
+    if lldp not in (-1, None):  # -1: NM's global default; nmstate shows only a set value
+        iface["lldp"] = {k.ENABLED: bool(lldp)}
+    for key in (k.MAC_VLAN, k.MAC_VTAP):
+        if isinstance(iface.get(key), dict) and "macvlan" in applied:
+            iface[key]["promiscuous"] = bool(applied["macvlan"].get("promiscuous", True))
     dot1x = dot1x_config(applied)  # its secrets are there only when read_live was asked
     if dot1x:
         iface["802.1x"] = dot1x

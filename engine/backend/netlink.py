@@ -36,6 +36,7 @@ AF_BRIDGE = 7
 RTEXT_FILTER_BRVLAN_COMPRESSED = 0x4  # port VLANs in the dump, ranges as begin/end pairs
 IFF_UP = 1
 IFF_LOWER_UP = 0x10000  # carrier
+IFF_PROMISC = 0x100
 CENTISECONDS = 100
 
 
@@ -303,6 +304,8 @@ def shape_kernel(
             k.TYPE: _iface_type(link),
             k.STATE: k.UP if link["flags"] & IFF_UP else k.DOWN,
             k.MTU: link.get("mtu"),
+            # IFF_PROMISC: the link accepts every frame, whatever its destination MAC
+            "accept-all-mac-addresses": bool(link["flags"] & IFF_PROMISC),
             k.IPV4: {k.ENABLED: False, k.ADDRESS: []},
             k.IPV6: {k.ENABLED: False, k.ADDRESS: []},
         }
