@@ -28,7 +28,7 @@ def _app(pilot: Pilot[object]) -> NmtuiStateApp:
 
 
 async def still_counters(pilot: Pilot[object]) -> None:
-    """Fix the kernel's packet counters (IPv6 neighbour discovery moves them) for a still picture."""
+    """Zero the kernel's packet counters (neighbour discovery moves them): a still picture."""
     app = _app(pilot)
     live = app.live
     assert live is not None
