@@ -38,7 +38,7 @@ class MainScreen(Screen[None]):
             with VerticalScroll(id="details-pane"):
                 yield IfaceDetails("Reading the host…", id="details")
         yield Static("", id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     _details_timer: Timer | None = None
 
