@@ -31,7 +31,8 @@ class Field:
 
     path: Path
     label: str
-    kind: str  # "select", "int", "bool", "text", "addresses", "names"
+    kind: str  # "select", "choice" (a select that may stay unset), "int", "bool", "text",
+    # "addresses", "names"
     options: tuple[str, ...] = ()
 
     @property
@@ -52,6 +53,8 @@ COMMON = (
     Field((k.IPV6, k.ADDRESS), "IPv6 addresses", "addresses"),
 )
 MACVLAN_MODES = ("vepa", "bridge", "private", "passthru", "source")
+LACP_RATES = ("slow", "fast")
+HASHES = ("layer2", "layer2+3", "layer3+4", "encap2+3", "encap3+4", "vlan+srcmac")
 BY_TYPE: dict[str, tuple[Field, ...]] = {
     k.LINUX_BRIDGE: (
         Field((k.BRIDGE, k.PORT), "ports", "names"),
@@ -60,6 +63,10 @@ BY_TYPE: dict[str, tuple[Field, ...]] = {
     k.BOND: (
         Field((k.LINK_AGGREGATION, k.MODE), "bond mode", "select", k.BOND_MODES),
         Field((k.LINK_AGGREGATION, k.PORT), "ports", "names"),
+        Field((k.LINK_AGGREGATION, k.OPTIONS, "miimon"), "miimon (ms)", "int"),
+        Field((k.LINK_AGGREGATION, k.OPTIONS, "primary"), "primary port", "text"),
+        Field((k.LINK_AGGREGATION, k.OPTIONS, "lacp_rate"), "LACP rate", "choice", LACP_RATES),
+        Field((k.LINK_AGGREGATION, k.OPTIONS, "xmit_hash_policy"), "hash policy", "choice", HASHES),
     ),
     k.VLAN: (
         Field((k.VLAN, k.BASE_IFACE), "base interface", "text"),
@@ -246,6 +253,14 @@ class IfaceForm(Widget):
             widget = Select(
                 options, value=current, allow_blank=False, id=field.widget_id, compact=True
             )
+        elif field.kind == "choice":  # unset means the kernel's default: blank is a value
+            widget = Select(
+                [(o, o) for o in field.options],
+                value=value if value in field.options else Select.NULL,
+                prompt="(default)",
+                id=field.widget_id,
+                compact=True,
+            )
         else:
             widget = Input(
                 to_text(field, value),
@@ -272,7 +287,12 @@ class IfaceForm(Widget):
         if field is None:
             return
         old = get_at(self.iface, field.path)
-        new = value if field.kind in ("bool", "select") else from_text(field, str(value), old)
+        if field.kind == "choice":
+            new = value if isinstance(value, str) else None  # Select.NULL: back to the default
+        elif field.kind in ("bool", "select"):
+            new = value
+        else:
+            new = from_text(field, str(value), old)
         if new == old:
             return
         set_at(self.iface, field.path, new)

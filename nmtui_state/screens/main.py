@@ -137,7 +137,13 @@ class MainScreen(Screen[None]):
                 self.draft.set_iface(iface)
                 self.app.push_screen(EditScreen(self.draft, iface[k.NAME]))
 
-        self.app.push_screen(AddIfaceScreen(), added)
+        live: LiveState | None = getattr(self.app, "live", None)
+        bases = [
+            str(i[k.NAME])
+            for i in (live.state.get(k.INTERFACES, []) if live else [])
+            if i.get(k.TYPE) != k.LOOPBACK
+        ]
+        self.app.push_screen(AddIfaceScreen(bases), added)
 
     def _set_state(self, state: str) -> None:
         name = self._selected_iface()
