@@ -77,7 +77,8 @@ CATALOGUE: dict[str, Action] = {
         Action("apply", "ctrl+a", "apply", "Apply", where="review"),
         Action("unified", "u", "toggle_unified", "YAML diff", where="review"),
         Action("keep", "enter", "keep", "Keep", where="countdown"),
-        Action("keep.y", "y", "keep", "Keep", where="countdown", show=False),
+        # Shown in the footer: a focused button takes Enter there, so Enter's entry is hidden.
+        Action("keep.y", "y", "keep", "Keep", where="countdown"),
         Action("revert", "escape", "revert", "Revert", where="countdown"),
         Action("revert.n", "n", "revert", "Revert", where="countdown", show=False),
         Action("confirm.yes", "y", "answer(True)", "Yes", where="questions"),

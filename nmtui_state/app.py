@@ -158,7 +158,8 @@ class NmtuiStateApp(App[int]):
             "Export draft as…", "Write the draft to another file", self.action_export
         )
         yield SystemCommand("Refresh", "Re-read the host now (r)", self.refresh_live)
-        yield SystemCommand("Keys", "Show every key binding (?)", self.action_help)
+        # Not "Keys": Textual's own palette entry has that name (its key panel).
+        yield SystemCommand("Help", "Every key binding, by screen (?)", self.action_help)
 
     def _main_screen(self) -> Any:
         from nmtui_state.screens.main import MainScreen
