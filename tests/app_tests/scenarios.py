@@ -82,6 +82,13 @@ async def countdown_screen(pilot: Pilot[object]) -> None:
     await pilot.pause(0.3)
 
 
+#: Terminals that show less: their environment, set before the app is created (Textual
+#: reads NO_COLOR at start; the app picks its VT-safe look from TERM at start).
+TERMINALS: dict[str, dict[str, str]] = {
+    "no-color": {"NO_COLOR": "1"},
+    "term-linux": {"TERM": "linux"},
+}
+
 SCENARIOS: dict[str, Scenario] = {
     "main": main_screen,
     "edit": edit_screen,
