@@ -23,10 +23,9 @@ def vt_safe_term(term: str | None) -> bool:
 
 @dataclass(frozen=True)
 class Glyphs:
-    """One symbol per link word (see :mod:`engine.link_view`) and per mark."""
+    """One symbol per link word (see :mod:`engine.link_view`)."""
 
     link: dict[str, str]
-    marks: dict[str, str]
     expanded: str
     collapsed: str
     header_icon: str
@@ -41,7 +40,6 @@ UNICODE = Glyphs(
         "gone": "✗",
         "absent": "✗",
     },
-    marks={"default-route": "⇢", "ssh": "⌁"},
     expanded="▼ ",
     collapsed="▶ ",
     header_icon="⭘",
@@ -55,7 +53,6 @@ ASCII = Glyphs(
         "gone": "x",
         "absent": "x",
     },
-    marks={"default-route": ">", "ssh": "@"},
     expanded="v ",
     collapsed="> ",
     header_icon="#",

@@ -59,7 +59,7 @@ def iface_label(
     marks: list[str] | None = None,
     live: bool = True,
 ) -> Text:
-    """``● br0 linux-bridge no-carrier ⇢default 198.51.100.1/24``.
+    """``● br0 linux-bridge no-carrier [default] 198.51.100.1/24``.
 
     The symbol and first word are the kernel's link state (``link``, see
     :mod:`engine.link_view`), NM's word follows when it adds something
@@ -80,7 +80,8 @@ def iface_label(
     for word in words[1:]:
         text.append(f" {word}", style=WORD_STYLE.get(word, ""))
     for mark in marks or []:
-        text.append(f" {look.marks.get(mark, '')}{MARK_WORDS.get(mark, mark)}", style="bold")
+        # In brackets, no symbol: a mark must read the same in every font.
+        text.append(f" [{MARK_WORDS.get(mark, mark)}]", style="bold")
     addr = _first_address(iface)
     if addr:
         text.append(f" {addr}", style="dim" if dim else "cyan")

@@ -64,8 +64,12 @@ async def test_80x24_footer_teaching_address_and_help(module_demo_sandbox: Sandb
     app = make_app(module_demo_sandbox, watch_host=False)
     async with app.run_test(size=SMALL) as pilot:
         await ready(pilot, app)
-        footer = screen_text(app).splitlines()[-1]
-        assert "v Review" in footer and "? Help" in footer, footer
+
+        def footer() -> str:
+            return screen_text(app).splitlines()[-1]
+
+        await wait_for(pilot, lambda: "q Quit" in footer())  # drawn (a loaded machine is slow)
+        assert "v Review" in footer() and "? Help" in footer(), footer()
         await edit_br0_address(pilot, app, "198.51.100.9/24")
         assert not app.screen.query_one("#teach").display  # off by default at 24 lines
         field = app.screen.query_one("#f-ipv4-address")
