@@ -28,6 +28,7 @@ def test_main_screen_on_plain_terminals(
     terminal: str,
 ) -> None:
     """The main screen at 80x24 without colour, and with a Linux console's glyphs."""
+    monkeypatch.delenv("SSH_CONNECTION", raising=False)  # the [ssh] mark: not the runner's
     for name, value in TERMINALS[terminal].items():
         monkeypatch.setenv(name, value)
     app = make_app(module_demo_sandbox, watch_host=False)
