@@ -98,8 +98,8 @@ def _section_labels(state: dict[str, Any]) -> list[tuple[str, Text]]:
     )
     return [
         ("routes", Text.assemble(("Routes", "bold"), f" ({len(routes)})")),
-        ("dns", Text.assemble(("DNS", "bold"), f" {', '.join(dns) or '—'}")),
-        ("hostname", Text.assemble(("Hostname", "bold"), f" {hostname or '—'}")),
+        ("dns", Text.assemble(("DNS", "bold"), f" {', '.join(dns) or 'none'}")),
+        ("hostname", Text.assemble(("Hostname", "bold"), f" {hostname or 'none'}")),
     ]
 
 
