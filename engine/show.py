@@ -43,7 +43,8 @@ class LiveState:
     state: dict[str, Any]
     nm_missing: str | None = None
     nm: NMState | None = None
-    #: Kernel link facts by interface name: index, up, carrier (see :class:`KernelState`).
+    #: Kernel link facts by interface name: index, up, carrier, operstate, stats, and
+    #: speed/duplex where reported (see :class:`KernelState`).
     links: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 

@@ -19,15 +19,33 @@ MARK = {"add": ("+", "green"), "remove": ("-", "red"), "modify": ("~", "yellow")
 TAG_STYLE = {"+": "green", "-": "red", "@": "cyan", " ": ""}
 
 
+def line_mark(kind: str, line: str) -> str:
+    """The mark of one summary line: a list change's lines are items added or removed.
+
+    :func:`engine.diff.summary` writes a list change (ports, addresses, routes)
+    as one line per item, ``br0: ports + eth4`` or ``br0: ports - eth2``, and a
+    changed value as ``old → new``; so a "modify" of a list is ``+`` and ``-``
+    lines, as the README promises, and only a changed value is ``~``.
+    """
+    if kind != "modify" or "→" in line:
+        return MARK.get(kind, ("~", ""))[0]
+    if " + " in line:
+        return "+"
+    if " - " in line:
+        return "-"
+    return "~"
+
+
 def render_changes(changes: list[Change], show_secrets: bool = False) -> RenderableType:
     """One line per changed property, marked."""
     if not changes:
         return Text("no changes", style="dim")
+    styles = {mark: style for mark, style in MARK.values()}
     lines = []
     for change in changes:
-        mark, style = MARK.get(change.kind, ("~", "yellow"))
         for line in summary([change], show_secrets=show_secrets):
-            lines.append(Text.assemble((f"{mark} ", style), line))
+            mark = line_mark(change.kind, line)
+            lines.append(Text.assemble((f"{mark} ", styles.get(mark, "yellow")), line))
     return Group(*lines)
 
 

@@ -49,6 +49,9 @@ class KernelState:
     #: Per link name: ``index``, ``up`` (admin) and ``carrier``. A link deleted and
     #: created again (same name and settings) shows only in its index, and the admin
     #: state of an unmanaged link only here, so a restore check compares these.
+    #: Also what the screen shows of the link itself: ``operstate`` (RFC 2863 word,
+    #: lower case), ``stats`` (IFLA_STATS64 counters), and ``speed`` (Mb/s) and
+    #: ``duplex`` where the driver reports them.
     links: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -92,7 +95,19 @@ LINK_ATTRS = {  # plain link key -> RTM_NEWLINK attribute
     "master": "IFLA_MASTER",
     "link": "IFLA_LINK",
     "netnsid": "IFLA_LINK_NETNSID",
+    "operstate": "IFLA_OPERSTATE",
+    "stats": "IFLA_STATS64",
 }
+STATS_KEYS = (  # the IFLA_STATS64 counters the details pane shows
+    "rx_bytes",
+    "tx_bytes",
+    "rx_packets",
+    "tx_packets",
+    "rx_errors",
+    "tx_errors",
+    "rx_dropped",
+    "tx_dropped",
+)
 
 
 def plain_link(msg: Any) -> dict[str, Any]:
@@ -280,7 +295,31 @@ def read_kernel(netns: str | None = None) -> KernelState:
             for family in (socket.AF_INET, socket.AF_INET6)
             for msg in ipr.route("dump", family=family, dump_filter={"type": RTN_UNICAST})
         ]
-    return shape_kernel(links, addrs, routes, port_vlans)
+    state = shape_kernel(links, addrs, routes, port_vlans)
+    _add_speeds(state, netns)
+    return state
+
+
+def _add_speeds(state: KernelState, netns: str | None) -> None:
+    """Speed and duplex of the links with carrier (one ethtool ioctl each)."""
+    from engine.backend.link_speed import read_speeds
+
+    names = [n for n, link in state.links.items() if link["carrier"] and n != "lo"]
+    for name, facts in read_speeds(netns, names).items():
+        state.links[name].update(facts)
+
+
+def _link_facts(link: dict[str, Any]) -> dict[str, Any]:
+    """The per-link facts of :attr:`KernelState.links` from a plain link."""
+    stats = link.get("stats") or {}
+    operstate = link.get("operstate")
+    return {
+        "index": link["index"],
+        "up": bool(link["flags"] & IFF_UP),
+        "carrier": bool(link["flags"] & IFF_LOWER_UP),
+        "operstate": str(operstate).lower() if operstate is not None else "unknown",
+        "stats": {key: int(stats.get(key) or 0) for key in STATS_KEYS} if stats else {},
+    }
 
 
 def shape_kernel(
@@ -317,11 +356,7 @@ def shape_kernel(
             iface[k.CONTROLLER] = names.get(master, str(master))
         _type_section(iface, link, names)
         state.interfaces[name] = iface
-        state.links[name] = {
-            "index": link["index"],
-            "up": bool(link["flags"] & IFF_UP),
-            "carrier": bool(link["flags"] & IFF_LOWER_UP),
-        }
+        state.links[name] = _link_facts(link)
     filtering_bridges = {link["index"] for link in links if vlan_filtering(link)}
     for link in links:
         master = link.get("master")
