@@ -32,9 +32,9 @@ async def test_stacked_types_pick_their_base(module_demo_sandbox: Sandbox) -> No
         offered = [str(label) for label, _value in base._options]
         assert {"eth1", "br0", "eth2"} <= set(offered) and "lo" not in offered
         await pilot.press("enter")  # no base picked: the dialog says so and stays
-        await pilot.pause(0.1)
+        error = app.screen.query_one("#add-error", Static)
+        await wait_for(pilot, lambda: "needs a base interface" in str(error.content))
         assert isinstance(app.screen, AddIfaceScreen)
-        assert "needs a base interface" in str(app.screen.query_one("#add-error", Static).content)
         base.value = "eth1"
         app.screen.query_one("#add-name").focus()
         await pilot.press("enter")

@@ -75,7 +75,7 @@ async def test_countdown_footer_shows_its_own_keys(module_demo_sandbox: Sandbox)
         cp = Checkpoint("/org/freedesktop/NetworkManager/Checkpoint/1", 60)
         app.push_screen(CountdownScreen(cp, "test"))
         await wait_for(pilot, lambda: isinstance(app.screen, CountdownScreen))
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: "Keep" in _footer(app))  # drawn once the screen settles
         footer = _footer(app)
         assert "Keep" in footer and "Revert" in footer and "Edit" not in footer, footer
 
