@@ -96,6 +96,12 @@ INVALID_CASES = [
     ("sem_vlan_base_missing.yml", 8),
     ("sem_bridge_port_missing.yml", 9),
     ("sem_route_nexthop_missing.yml", 7),
+    ("sem_bridge_cycle.yml", 8),
+    ("sem_own_controller.yml", 6),
+    ("sem_veth_own_peer.yml", 7),
+    ("sem_vxlan_own_base.yml", 8),
+    ("sem_name_all.yml", 4),
+    ("sem_multicast_mac.yml", 6),
 ]
 
 
