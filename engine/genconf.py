@@ -22,11 +22,13 @@ and the caller writes the files root-only.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from engine import keys as k
 from engine.backend.nm_settings import iface_to_settings
 from engine.backend.nm_types import ADDR_GEN_MODES, signature
+from engine.topology import interfaces, port_refs
 
 #: D-Bus setting name → keyfile section name.
 SECTION_ALIAS = {"802-3-ethernet": "ethernet"}
@@ -162,12 +164,50 @@ class UntranslatableInterface(ValueError):
         self.name = name
 
 
+def offline_state(state: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``state`` as nmstate's gen-conf mode reads it, and a note per assumption made.
+
+    There is no host to ask what an interface is, so (as ``nmstatectl gc``)
+    an interface without a type (or ``unknown``) is ethernet, and a port a
+    controller lists but the file does not describe is an ethernet port. A
+    child's base needs nothing: the keyfile names its parent by interface
+    name. ``state`` itself is not changed.
+    """
+    out = copy.deepcopy(state)
+    notes: list[str] = []
+    ifaces = interfaces(out)
+    for iface in ifaces:
+        if iface.get(k.TYPE) in (None, k.UNKNOWN) and iface.get(k.STATE) != k.ABSENT:
+            iface[k.TYPE] = k.ETHERNET
+            notes.append(
+                f"{iface[k.NAME]} has no type here; written as ethernet, as nmstatectl gc does"
+            )
+    known = {iface[k.NAME] for iface in ifaces}
+    added: list[dict[str, Any]] = []
+    for iface in ifaces:
+        if iface.get(k.STATE, k.UP) in (k.ABSENT, k.IGNORE):
+            continue
+        for _, port in port_refs(iface):
+            if port not in known:
+                known.add(port)
+                added.append({k.NAME: port, k.TYPE: k.ETHERNET, k.STATE: k.UP})
+                notes.append(
+                    f"{port} is a port not described in the file; written as ethernet, "
+                    "as nmstatectl gc does"
+                )
+    if added:
+        out[k.INTERFACES] = [*(out.get(k.INTERFACES) or []), *added]
+    return out, notes
+
+
 def gen_conf(state: dict[str, Any]) -> list[tuple[str, str]]:
     """(file name, keyfile text) for every interface of ``state`` that is not absent/ignored.
 
+    The state is read as :func:`offline_state` does (no host is consulted).
     Raises ``UntranslatableInterface`` (a ``ValueError``) for an interface the
     translation cannot express (an unsupported type, a controller missing from the state).
     """
+    state, _notes = offline_state(state)
     out = []
     for iface in state.get(k.INTERFACES) or []:
         if iface.get(k.STATE, k.UP) in (k.ABSENT, k.IGNORE):

@@ -212,9 +212,14 @@ def cmd_gen_conf(args: argparse.Namespace) -> int:
     from nmtui_state.cli_io import check, fail_on_errors, read_state
 
     sf = read_state(args.file)
-    fail_on_errors(check(sf, current=sf.state))
+    # Offline, as nmstatectl gc: references to interfaces outside the file are not
+    # judged (a keyfile names its parent or controller by interface name).
+    fail_on_errors(check(sf, current=None))
+    from engine.genconf import offline_state
     from engine.secrets import mask
 
+    for note in offline_state(sf.state)[1]:
+        print(f"nmtui-state: note: {printable(note)}", file=sys.stderr)
     try:
         files = gen_conf(mask(sf.state, show_secrets=args.show_secrets))
     except UntranslatableInterface as exc:
