@@ -97,6 +97,24 @@ def _routes(family: str, routes: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return lines
 
 
+def _sriov_vfs(vfs: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """``vf.N=mac=… spoof-check=true vlans=ID.QOS.PROTO``: NM's VF string without its index."""
+    lines = []
+    for vf in vfs:
+        attrs = []
+        for key, value in vf.items():
+            if key == "index":
+                continue
+            if key == "vlans":
+                value = ";".join(
+                    f"{v['id']}.{v.get('qos', 0)}.{'ad' if v.get('protocol') else 'q'}"
+                    for v in value
+                )
+            attrs.append(f"{key}={_scalar(value)}")
+        lines.append((f"vf.{vf['index']}", " ".join(attrs)))
+    return lines
+
+
 def _section_lines(setting: str, props: dict[str, Any]) -> list[tuple[str, str]]:
     """The ``key=value`` pairs of one keyfile section."""
     lines: list[tuple[str, str]] = []
@@ -114,7 +132,9 @@ def _section_lines(setting: str, props: dict[str, Any]) -> list[tuple[str, str]]
             lines += _routes(setting, value)
         elif prop == "vlans":
             lines.append((key, _bridge_vlans(value)))
-        elif sig == "a{ss}":  # bond.options: one key per option
+        elif (setting, prop) == ("sriov", "vfs"):
+            lines += _sriov_vfs(value)
+        elif sig == "a{ss}":  # bond.options, vpn.data (and vpn.secrets): one key per option
             lines += [(opt, _escape(str(val))) for opt, val in value.items()]
         elif sig == "ay":
             lines.append((key, _bytes(setting, value)))
@@ -145,9 +165,16 @@ def keyfile_text(settings: dict[str, dict[str, Any]]) -> str:
     order += [s for s in last if s in settings]
     blocks = []
     for setting in order:
-        lines = _section_lines(setting, settings[setting])
+        props = settings[setting]
+        if setting == "vpn" and "secrets" in props:
+            # A keyfile keeps VPN secrets in their own [vpn-secrets] section.
+            props = {key: value for key, value in props.items() if key != "secrets"}
+        lines = _section_lines(setting, props)
         body = "".join(f"{key}={value}\n" for key, value in lines)
         blocks.append(f"[{SECTION_ALIAS.get(setting, setting)}]\n{body}")
+        if props is not settings[setting]:
+            secrets = _section_lines("vpn", {"secrets": settings[setting]["secrets"]})
+            blocks.append("[vpn-secrets]\n" + "".join(f"{key}={val}\n" for key, val in secrets))
     return "\n".join(blocks)
 
 

@@ -23,7 +23,13 @@ from engine import keys as k
 from engine.errors import Problem
 from engine.rules_context import Ctx, to_int
 from engine.rules_link import IFNAMSIZ, check_link
-from engine.rules_topology import check_bases, check_cycles, check_ports, check_routes
+from engine.rules_topology import (
+    check_bases,
+    check_cycles,
+    check_hsr,
+    check_ports,
+    check_routes,
+)
 
 __all__ = ["IFNAMSIZ", "semantic_problems"]
 
@@ -137,6 +143,22 @@ def _check_ids(ctx: Ctx) -> None:
                 )
 
 
+def _check_macsec(ctx: Ctx) -> None:
+    """MKA needs both halves of the pre-shared key: the CAK and its name (CKN), or neither."""
+    for i, iface in ctx.live():
+        sect = iface.get(k.MACSEC)
+        if not isinstance(sect, dict):
+            continue
+        cak, ckn = sect.get("mka-cak"), sect.get("mka-ckn")
+        if (cak is None) != (ckn is None):
+            given, other = ("mka-cak", "mka-ckn") if ckn is None else ("mka-ckn", "mka-cak")
+            ctx.error(
+                ctx.path(k.INTERFACES, i, k.MACSEC, other),
+                f"{given} is given without {other}; MKA needs both or neither",
+                f"add {other}, or remove {given}",
+            )
+
+
 def _bond_mode(value: Any) -> str | None:
     """Mode name from a name or the kernel's number (``4`` is ``802.3ad``)."""
     num = to_int(value)
@@ -218,11 +240,13 @@ def semantic_problems(
     check_link(ctx)
     check_ports(ctx)
     check_bases(ctx)
+    check_hsr(ctx)
     check_cycles(ctx)
     check_routes(ctx)
     _check_ip(ctx)
     _check_mtu(ctx)
     _check_ids(ctx)
+    _check_macsec(ctx)
     _check_bond(ctx)
     if kernel_missing_types:
         _check_kernel(ctx, kernel_missing_types)

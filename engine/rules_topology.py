@@ -128,6 +128,38 @@ def check_bases(ctx: Ctx) -> None:
             )
 
 
+def check_hsr(ctx: Ctx) -> None:
+    """An HSR/PRP link needs two distinct ports that exist and are not the link itself."""
+    for i, iface in ctx.live():
+        hsr = iface.get("hsr")
+        if not isinstance(hsr, dict):
+            continue
+        name = iface[k.NAME]
+        seen: str | None = None
+        for key in ("port1", "port2"):
+            port = hsr.get(key)
+            if not isinstance(port, str):
+                continue
+            where = ctx.path(k.INTERFACES, i, "hsr", key)
+            if port == name:
+                ctx.error(where, f"{name} is its own {key}", f"name another interface as {key}")
+            elif port == seen:
+                ctx.error(
+                    where,
+                    f"port1 and port2 of {name} are both {port}",
+                    "HSR/PRP sends every frame on two different ports: name two interfaces",
+                )
+            elif port in ctx.absent:
+                ctx.error(where, f"{key} {port} of {name} is marked absent", f"keep {port}")
+            elif ctx.missing(port):
+                ctx.error(
+                    where,
+                    f"{key} {port} of {name} does not exist",
+                    f"add {port} to the state or fix the name",
+                )
+            seen = port
+
+
 def check_routes(ctx: Ctx) -> None:
     """A route added through a link needs that link (absent entries delete, so need nothing)."""
     routes = ctx.desired.get(k.ROUTES)
@@ -167,6 +199,13 @@ def _desired_edges(ctx: Ctx, edges: _Edges) -> tuple[set[str], set[str], set[str
             if port != name and port not in ctx.absent:
                 hint = f"remove {port} from the ports of {name}"
                 edges.setdefault((name, port), ((i, j), ctx.path(k.INTERFACES, i, *rel), hint))
+        hsr = iface.get("hsr")
+        for j, key in enumerate(("port1", "port2")):
+            member = hsr.get(key) if isinstance(hsr, dict) else None
+            if isinstance(member, str) and member != name and member not in ctx.absent:
+                hint = f"name a {key} outside the cycle"
+                where = ctx.path(k.INTERFACES, i, "hsr", key)
+                edges.setdefault((name, member), ((i, -3 - j), where, hint))
         ctrl = iface.get(k.CONTROLLER)
         if isinstance(ctrl, str):
             keyed.add(name)

@@ -33,7 +33,7 @@ INVALID = sorted((DATA / "invalid").glob("*.yml"))
 INTERFACE_TYPES = {
     "ethernet", "veth", "loopback", "dummy", "linux-bridge", "bond", "vlan", "vxlan",
     "mac-vlan", "mac-vtap", "ipvlan", "vrf", "infiniband", "ovs-bridge", "ovs-interface",
-    "unknown",
+    "hsr", "macsec", "ipsec", "unknown",
 }  # fmt: skip
 
 

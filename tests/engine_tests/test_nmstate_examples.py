@@ -21,24 +21,8 @@ EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "data" / "nmstate_examp
 
 
 #: Examples not handled yet, with the reason; strict xfail, so fixing one fails until removed.
-VALIDATE_GAPS: dict[str, str] = {
-    "eth1_with_sriov": "schema: sr-iov.drivers-autoprobe",
-    "hsr0_absent": "schema: hsr",
-    "hsr0_up": "schema: hsr",
-    "ipsec_psk": "schema: ipsec",
-    "ipsec_x509": "schema: ipsec",
-    "macsec0_absent": "schema: macsec",
-    "macsec0_up": "schema: macsec",
-    "ovsbridge_dpdk_create": "schema: ovs-db",
-}
+VALIDATE_GAPS: dict[str, str] = {}
 GEN_CONF_GAPS: dict[str, str] = {
-    "eth1_with_sriov": "schema: sr-iov.drivers-autoprobe",
-    "hsr0_absent": "schema: hsr",
-    "macsec0_absent": "schema: macsec",
-    "hsr0_up": "no hsr translation",
-    "ipsec_psk": "no ipsec translation",
-    "ipsec_x509": "no ipsec translation",
-    "macsec0_up": "no macsec translation",
     "ovsbridge_bond_create": "no OVS translation",
     "ovsbridge_create": "no OVS translation",
     "ovsbridge_dpdk_create": "no OVS translation",
@@ -64,7 +48,7 @@ def _load(path: Path) -> dict[str, Any]:
 
 def test_all_examples_are_here() -> None:
     assert len(EXAMPLES) == 47
-    assert len(EXAMPLES) - len(set(VALIDATE_GAPS) | set(GEN_CONF_GAPS)) >= 35
+    assert len(EXAMPLES) - len(set(VALIDATE_GAPS) | set(GEN_CONF_GAPS)) >= 42
 
 
 @pytest.mark.parametrize("path", _cases(VALIDATE_GAPS), ids=lambda p: p.stem)

@@ -184,3 +184,14 @@ def test_rules_alone_report_the_cycle() -> None:
     """The cycle is a semantic rule (the schema cannot see it)."""
     state = {"interfaces": [_bridge("br0", "br1"), _bridge("br1", "br0")]}
     assert any("cycle" in p.message for p in semantic_problems(state, None))
+
+
+def test_hsr_port_in_a_cycle() -> None:
+    state = {
+        "interfaces": [
+            {"name": "hsr0", "type": "hsr", "hsr": {"port1": "br0", "port2": "eth1"}},
+            _bridge("br0", "hsr0"),
+        ]
+    }
+    p = _has(_errors(state), "interfaces[hsr0].hsr.port1", "cycle")
+    assert "hsr0 → br0 → hsr0" in p.message

@@ -38,7 +38,9 @@ def _walk(node: Any, where: str = "#") -> Iterator[tuple[str, dict[str, Any]]]:
 
 # nmstate's own key names, per definition; a key deleted from the schema fails here.
 REQUIRED_KEYS: dict[str, set[str]] = {
-    "#": {"description", "hostname", "dns-resolver", "routes", "route-rules", "interfaces"},
+    "#": {
+        "description", "hostname", "dns-resolver", "routes", "route-rules", "interfaces", "ovs-db",
+    },
     "interface-base": {
         "name", "type", "state", "description", "profile-name", "mac-address",
         "accept-all-mac-addresses", "controller", "copy-mac-from", "ipv4", "ipv6", "ethtool",
@@ -95,13 +97,24 @@ REQUIRED_KEYS: dict[str, set[str]] = {
         "iif", "state",
     },
     "dns-client": {"server", "search", "options"},
+    "hsr-config": {"port1", "port2", "supervision-address", "multicast-spec", "protocol"},
+    "macsec-config": {
+        "encrypt", "base-iface", "mka-cak", "mka-ckn", "port", "validation", "send-sci", "offload",
+    },
+    "libreswan-config": {
+        "right", "rightid", "rightrsasigkey", "rightcert", "left", "leftid", "leftrsasigkey",
+        "leftcert", "ikev2", "psk", "ikelifetime", "salifetime", "ike", "esp", "dpddelay",
+        "dpdtimeout", "dpdaction", "ipsec-interface", "authby", "rightsubnet", "leftsubnet",
+        "leftmodecfgclient", "type", "hostaddrfamily", "clientaddrfamily",
+        "require-id-on-certificate",
+    },
 }  # fmt: skip
 
 TYPE_SECTIONS = {
     "ethernet": "ethernet", "veth": "veth", "linux-bridge": "bridge", "bond": "link-aggregation",
     "vlan": "vlan", "vxlan": "vxlan", "mac-vlan": "mac-vlan", "mac-vtap": "mac-vtap",
     "ipvlan": "ipvlan", "vrf": "vrf", "infiniband": "infiniband", "ovs-bridge": "bridge",
-    "ovs-interface": "patch",
+    "ovs-interface": "patch", "hsr": "hsr", "macsec": "macsec", "ipsec": "libreswan",
 }  # fmt: skip
 
 ENUMS: dict[str, set[Any]] = {
@@ -182,6 +195,14 @@ def test_type_enum_is_exactly_the_supported_types() -> None:
     assert set(enum) == INTERFACE_TYPES
 
 
+def test_sriov_and_ovs_db_keys() -> None:
+    schema = load_schema()
+    sriov = schema["$defs"]["ethernet-config"]["properties"]["sr-iov"]["properties"]
+    assert sriov["drivers-autoprobe"]["type"] == "boolean"
+    ovs_db = schema["properties"]["ovs-db"]["properties"]
+    assert set(ovs_db) == {"external_ids", "other_config"}
+
+
 def test_limits() -> None:
     defs = load_schema()["$defs"]
     assert (defs["vlan-id"]["minimum"], defs["vlan-id"]["maximum"]) == (0, 4094)
@@ -202,7 +223,7 @@ def test_secrets_are_marked() -> None:
         for where, node in _walk(load_schema())
         if node.get("x-secret") is True
     }
-    assert {"password", "private-key-password"} <= secret
+    assert {"password", "private-key-password", "mka-cak", "psk"} <= secret
 
 
 def test_unknown_keys_are_rejected_everywhere() -> None:
