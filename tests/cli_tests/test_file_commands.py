@@ -615,27 +615,6 @@ def test_gen_conf_refuses_an_invalid_state() -> None:
     assert out.stdout == ""
 
 
-def test_gen_conf_untyped_and_unknown_are_ethernet_as_in_nmstatectl_gc() -> None:
-    src = VALID / "unknown_and_untyped.yml"
-    out = run("gen-conf", str(src))
-    assert out.returncode == 0, out.stderr
-    assert "# wg0.nmconnection" in out.stdout and "# eth1.nmconnection" in out.stdout
-    assert out.stdout.count("type=ethernet") == 2
-    assert "wg0 has no type here; written as ethernet" in out.stderr
-
-
-def test_gen_conf_untranslatable_is_invalid_input_not_a_crash(tmp_path: Path) -> None:
-    """A port naming a controller the file does not describe: its slave-type is unknowable."""
-    src = write(
-        tmp_path, "s.yml", "interfaces:\n- name: eth1\n  type: ethernet\n  controller: br7\n"
-    )
-    out = run("gen-conf", src)
-    assert out.returncode == 2, out.stderr
-    assert "Traceback" not in out.stderr
-    assert f"{src}:2: interfaces[eth1]: " in out.stderr
-    assert "'br7'" in out.stderr and "(fix: " in out.stderr
-
-
 # --------------------------------------------------------------------------- no host
 
 

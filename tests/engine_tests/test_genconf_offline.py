@@ -130,3 +130,29 @@ def test_cli_gen_conf_needs_no_host(tmp_path: Path) -> None:
     ]
     assert "eth3 has no type here; written as ethernet" in out.stderr
     assert "eth2 is a port not described in the file; written as ethernet" in out.stderr
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DBUS_SYSTEM_BUS_ADDRESS": NO_BUS}
+    return subprocess.run([EXE, *args], capture_output=True, text=True, env=env, timeout=30)
+
+
+def test_gen_conf_untyped_and_unknown_are_ethernet_as_in_nmstatectl_gc() -> None:
+    src = Path(__file__).resolve().parents[1] / "data" / "valid" / "unknown_and_untyped.yml"
+    out = _cli("gen-conf", str(src))
+    assert out.returncode == 0, out.stderr
+    assert "# wg0.nmconnection" in out.stdout and "# eth1.nmconnection" in out.stdout
+    assert out.stdout.count("type=ethernet") == 2
+    assert "wg0 has no type here; written as ethernet" in out.stderr
+
+
+def test_gen_conf_untranslatable_is_invalid_input_not_a_crash(tmp_path: Path) -> None:
+    """A port naming a controller the file does not describe: its slave-type is unknowable."""
+    path = tmp_path / "s.yml"
+    path.write_text("interfaces:\n- name: eth1\n  type: ethernet\n  controller: br7\n")
+    src = str(path)
+    out = _cli("gen-conf", src)
+    assert out.returncode == 2, out.stderr
+    assert "Traceback" not in out.stderr
+    assert f"{src}:2: interfaces[eth1]: " in out.stderr
+    assert "'br7'" in out.stderr and "(fix: " in out.stderr
