@@ -27,6 +27,7 @@ from typing import Any
 
 from engine import keys as k
 from engine.backend.nm_settings import iface_to_settings
+from engine.backend.nm_settings_ovs import OVS_TYPES, attach, ovs_owners, ovs_profiles
 from engine.backend.nm_types import ADDR_GEN_MODES, signature
 from engine.topology import interfaces, port_refs
 
@@ -134,6 +135,9 @@ def _section_lines(setting: str, props: dict[str, Any]) -> list[tuple[str, str]]
             lines.append((key, _bridge_vlans(value)))
         elif (setting, prop) == ("sriov", "vfs"):
             lines += _sriov_vfs(value)
+        elif (setting, prop) == ("ovs-port", "trunks"):
+            spans = [(int(t["start"]), int(t["end"])) for t in value]
+            lines.append((key, ",".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans)))
         elif sig == "a{ss}":  # bond.options, vpn.data (and vpn.secrets): one key per option
             lines += [(opt, _escape(str(val))) for opt, val in value.items()]
         elif sig == "ay":
@@ -224,24 +228,40 @@ def offline_state(state: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
                 )
     if added:
         out[k.INTERFACES] = [*(out.get(k.INTERFACES) or []), *added]
+    if out.get("ovs-db"):
+        notes.append("ovs-db goes to the Open vSwitch database, not to a keyfile: left out")
     return out, notes
 
 
-def gen_conf(state: dict[str, Any]) -> list[tuple[str, str]]:
-    """(file name, keyfile text) for every interface of ``state`` that is not absent/ignored.
+def gen_profiles(state: dict[str, Any]) -> list[dict[str, dict[str, Any]]]:
+    """The NM profiles (plain settings) gen-conf writes for ``state``, in file order.
 
-    The state is read as :func:`offline_state` does (no host is consulted).
-    Raises ``UntranslatableInterface`` (a ``ValueError``) for an interface the
-    translation cannot express (an unsupported type, a controller missing from the state).
+    One per interface that is not absent/ignored, plus an ``ovs-port`` per
+    OVS bridge port. The state is read as :func:`offline_state` does (no host
+    is consulted). Raises ``UntranslatableInterface`` (a ``ValueError``) for an
+    interface the translation cannot express (an unsupported type, a
+    controller missing from the state).
     """
     state, _notes = offline_state(state)
-    out = []
+    owners = ovs_owners(state)  # OVS ports: see engine.backend.nm_settings_ovs
+    out: list[dict[str, dict[str, Any]]] = []
     for iface in state.get(k.INTERFACES) or []:
         if iface.get(k.STATE, k.UP) in (k.ABSENT, k.IGNORE):
             continue
         try:
-            settings = iface_to_settings(iface, state)
+            if iface.get(k.TYPE) in OVS_TYPES:
+                out += ovs_profiles(iface, state, owners)
+            elif iface[k.NAME] in owners:  # a system port of an OVS bridge
+                plain = {key: v for key, v in iface.items() if key != k.CONTROLLER}
+                out.append(iface_to_settings(plain, state))
+                attach(out[-1], owners[iface[k.NAME]])
+            else:
+                out.append(iface_to_settings(iface, state))
         except ValueError as exc:
             raise UntranslatableInterface(str(iface.get(k.NAME)), str(exc)) from exc
-        out.append((keyfile_name(settings["connection"]["id"]), keyfile_text(settings)))
     return out
+
+
+def gen_conf(state: dict[str, Any]) -> list[tuple[str, str]]:
+    """(file name, keyfile text) for each profile of :func:`gen_profiles`."""
+    return [(keyfile_name(p["connection"]["id"]), keyfile_text(p)) for p in gen_profiles(state)]

@@ -42,6 +42,23 @@ EXTRA_SIGNATURES: dict[tuple[str, str], str] = {
     ("sriov", "total-vfs"): "u",
     ("sriov", "autoprobe-drivers"): "i",
     ("sriov", "vfs"): "aa{sv}",
+    # Open vSwitch (gen-conf only: engine.backend.nm_settings_ovs)
+    ("ovs-bridge", "stp-enable"): "b",
+    ("ovs-bridge", "rstp-enable"): "b",
+    ("ovs-bridge", "mcast-snooping-enable"): "b",
+    ("ovs-bridge", "fail-mode"): "s",
+    ("ovs-bridge", "datapath-type"): "s",
+    ("ovs-port", "vlan-mode"): "s",
+    ("ovs-port", "tag"): "u",
+    ("ovs-port", "trunks"): "aa{sv}",
+    ("ovs-port", "bond-mode"): "s",
+    ("ovs-port", "lacp"): "s",
+    ("ovs-port", "bond-updelay"): "u",
+    ("ovs-port", "bond-downdelay"): "u",
+    ("ovs-interface", "type"): "s",
+    ("ovs-patch", "peer"): "s",
+    ("ovs-dpdk", "devargs"): "s",
+    ("ovs-dpdk", "n-rxq"): "u",
 }
 #: Keys inside ``sriov.vfs`` items; ``vlans`` is itself a list of ``a{sv}`` (below).
 EXTRA_ITEM_SIGNATURES: dict[tuple[str, str], dict[str, str]] = {
@@ -55,6 +72,7 @@ EXTRA_ITEM_SIGNATURES: dict[tuple[str, str], dict[str, str]] = {
         "vlans": "aa{sv}",
     },
     ("sriov", "vfs.vlans"): {"id": "u", "qos": "u", "protocol": "u"},
+    ("ovs-port", "trunks"): {"start": "u", "end": "u"},
 }
 
 MACSEC_VALIDATION = {"disabled": 0, "check": 1, "strict": 2}

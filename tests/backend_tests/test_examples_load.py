@@ -11,27 +11,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import yaml
 from dbus_fast.errors import DBusError
 
 from engine.backend.nm_dbus import CONNECTION_IFACE, SETTINGS_IFACE, SETTINGS_PATH, NMClient
 from engine.backend.nm_exec import IN_MEMORY
-from engine.backend.nm_settings import iface_to_settings
-from engine.backend.nm_types import to_dbus
-from engine.genconf import gen_conf, offline_state
+from engine.backend.nm_types import from_dbus, to_dbus
+from engine.genconf import gen_conf, gen_profiles, keyfile_name
 from nmtui_state.sandbox import Sandbox
 from tests.engine_tests.test_nmstate_examples import EXAMPLES, GEN_CONF_GAPS
 
 #: Interface types NetworkManager 1.42 has no setting for (hsr came in 1.46, ipvlan in 1.52).
 NOT_IN_NM_1_42 = {"hsr", "ipvlan"}
-
-
-def _live(state: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        i for i in state.get("interfaces", []) if i.get("state", "up") not in ("absent", "ignore")
-    ]
 
 
 async def _delete(client: NMClient, paths: list[str]) -> None:
@@ -50,22 +42,22 @@ async def test_examples_load_into_networkmanager(sandbox: Sandbox) -> None:
             if example.stem in GEN_CONF_GAPS:
                 continue
             raw = yaml.safe_load(example.read_text())
-            state, _notes = offline_state(raw)
+            profiles = gen_profiles(raw)
+            tried += len(profiles)
+            kinds = {keyfile_name(p["connection"]["id"]): p["connection"]["type"] for p in profiles}
             added: list[str] = []
-            tried += len(_live(state))
-            for iface in _live(state):
-                profile = to_dbus(iface_to_settings(iface, state))
+            for profile in profiles:
                 try:
                     path, _ = await client.call(
                         SETTINGS_PATH,
                         SETTINGS_IFACE,
                         "AddConnection2",
                         "a{sa{sv}}ua{sv}",
-                        [profile, IN_MEMORY, {}],
+                        [to_dbus(profile), IN_MEMORY, {}],
                     )
                     added.append(path)
                 except DBusError as exc:
-                    refused[f"{example.stem}:{iface['type']}:dbus"] = str(exc)
+                    refused[f"{example.stem}:{profile['connection']['type']}:dbus"] = str(exc)
             await _delete(client, added)
             names = []
             for name, text in gen_conf(raw):
@@ -76,18 +68,17 @@ async def test_examples_load_into_networkmanager(sandbox: Sandbox) -> None:
             _ok, failures = await client.call(
                 SETTINGS_PATH, SETTINGS_IFACE, "LoadConnections", "as", [names]
             )
-            kinds = {
-                f"{i.get('profile-name') or i['name']}.nmconnection": i["type"]
-                for i in _live(state)
-            }
             for failed in failures:
                 kind = kinds.get(Path(failed).name, "?")
                 refused[f"{example.stem}:{kind}:keyfile"] = f"{failed} refused"
-            for iface in _live(state):
-                uuid = iface_to_settings(iface, state)["connection"]["uuid"]
+            for profile in profiles:
                 try:
                     (path,) = await client.call(
-                        SETTINGS_PATH, SETTINGS_IFACE, "GetConnectionByUuid", "s", [uuid]
+                        SETTINGS_PATH,
+                        SETTINGS_IFACE,
+                        "GetConnectionByUuid",
+                        "s",
+                        [profile["connection"]["uuid"]],
                     )
                 except DBusError:
                     continue
@@ -107,4 +98,46 @@ async def test_examples_load_into_networkmanager(sandbox: Sandbox) -> None:
         "ipvlan_create:ipvlan:keyfile",
     }, refused
     assert "hsr: unknown setting name" in refused["hsr0_up:hsr:dbus"]
-    assert loaded == tried - 2 and loaded >= 36  # every keyfile but hsr0's and ipvlan0's
+    assert loaded == tried - 2 and loaded >= 50  # every profile but hsr0's and ipvlan0's
+
+
+async def test_ovs_port_keyfile_reads_back_as_sent(sandbox: Sandbox) -> None:
+    """The keyfile spelling of OVS port VLANs (trunks=1,10-20) is the one NM reads."""
+    [example] = [e for e in EXAMPLES if e.stem == "ovsbridge_vlan_port"]
+    raw = yaml.safe_load(example.read_text())
+    profiles = {p["connection"]["id"]: p for p in gen_profiles(raw)}
+    folder = sandbox.root / "etc-nm" / "system-connections"
+    names = []
+    for name, text in gen_conf(raw):
+        (folder / name).write_text(text)
+        os.chmod(folder / name, 0o600)
+        names.append(f"/etc/NetworkManager/system-connections/{name}")
+    client = await NMClient.connect(sandbox.bus_address)
+    await client.wait_ready()
+    try:
+        _ok, failures = await client.call(
+            SETTINGS_PATH, SETTINGS_IFACE, "LoadConnections", "as", [names]
+        )
+        assert failures == []
+        back = {}
+        for pid in ("ovs-port-ovs0", "ovs-port-ovs1", "ovs0"):
+            (path,) = await client.call(
+                SETTINGS_PATH,
+                SETTINGS_IFACE,
+                "GetConnectionByUuid",
+                "s",
+                [profiles[pid]["connection"]["uuid"]],
+            )
+            (settings,) = await client.call(path, CONNECTION_IFACE, "GetSettings", "")
+            back[pid] = from_dbus(settings)
+    finally:
+        client.close()
+    assert back["ovs-port-ovs0"]["ovs-port"] == {"vlan-mode": "access", "tag": 2, "trunks": []}
+    port1 = back["ovs-port-ovs1"]["ovs-port"]
+    assert port1["vlan-mode"] == "trunk"
+    assert port1["trunks"] == [{"start": 1, "end": 1}, {"start": 10, "end": 20}]
+    con = back["ovs0"]["connection"]
+    assert (con["master"], con["slave-type"]) == (
+        profiles["ovs-port-ovs0"]["connection"]["uuid"],
+        "ovs-port",
+    )

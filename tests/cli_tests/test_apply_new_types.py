@@ -51,3 +51,16 @@ def test_cannot_apply_here_says_why(host: Sandbox, tmp_path: Path, case: str) ->
     assert "50b71a8ef0bd5751ea76de6d6c98c03a" not in out.stderr + out.stdout
     assert "rolled back" in out.stderr
     assert show_text(host) == before
+
+
+def test_ovs_is_refused_before_the_host_is_touched(host: Sandbox, tmp_path: Path) -> None:
+    """gen-conf writes OVS keyfiles, but apply has no OVS plan (nor this NM an OVS plugin)."""
+    path = tmp_path / "ovs.yml"
+    path.write_text(
+        "interfaces:\n- name: ovs-br0\n  type: ovs-bridge\n  bridge: {port: [{name: eth1}]}\n"
+    )
+    before = show_text(host)
+    out = cli(host, "apply", str(path))
+    assert out.returncode == 2, out.stderr
+    assert "ovs-bridge" in out.stderr and "no NetworkManager translation" in out.stderr
+    assert show_text(host) == before

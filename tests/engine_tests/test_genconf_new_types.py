@@ -141,3 +141,50 @@ def test_diff_of_a_macsec_change(tmp_path: Path) -> None:
     assert "macsec0: macsec encrypt false → true" in out.stdout
     assert "macsec0: macsec mka-cak changed" in out.stdout  # the key changed ...
     assert CAK not in out.stdout and "a" * 32 not in out.stdout  # ... its values stay hidden
+
+
+def _profiles(state: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    from engine.genconf import gen_profiles
+
+    return {p["connection"]["id"]: p for p in gen_profiles(state)}
+
+
+def test_ovs_bridge_gets_an_ovs_port_per_port_and_ports_name_it_by_uuid() -> None:
+    state = {
+        "interfaces": [
+            {"name": "ovs0", "type": "ovs-interface",
+             "ipv4": {"enabled": True, "address": [{"ip": "192.0.2.1", "prefix-length": 24}]}},
+            {"name": "ovs-br0", "type": "ovs-bridge",
+             "bridge": {"options": {"stp": {"enabled": True}, "datapath": "netdev"},
+                        "port": [{"name": "ovs0", "vlan": {"mode": "access", "tag": 2}},
+                                 {"name": "bond1", "link-aggregation": {
+                                     "mode": "balance-tcp", "port": [{"name": "eth1"}]}}]}},
+        ]
+    }  # fmt: skip
+    got = _profiles(state)
+    assert set(got) == {"ovs0", "ovs-br0", "ovs-port-ovs0", "ovs-port-bond1", "eth1"}
+    br, port0, bond = got["ovs-br0"], got["ovs-port-ovs0"], got["ovs-port-bond1"]
+    assert br["ovs-bridge"] == {"stp-enable": True, "datapath-type": "netdev"}
+    assert "ipv4" not in br and "ipv4" not in port0  # no IP on the bridge or its ports
+    assert port0["connection"]["master"] == br["connection"]["uuid"]
+    assert port0["ovs-port"] == {"vlan-mode": "access", "tag": 2}
+    assert bond["ovs-port"] == {"bond-mode": "balance-tcp", "lacp": "active"}
+    ovs0, eth1 = got["ovs0"]["connection"], got["eth1"]["connection"]
+    assert (ovs0["type"], ovs0["master"]) == ("ovs-interface", port0["connection"]["uuid"])
+    assert got["ovs0"]["ipv4"]["address-data"] == [{"address": "192.0.2.1", "prefix": 24}]
+    assert (eth1["type"], eth1["master"]) == ("802-3-ethernet", bond["connection"]["uuid"])
+    assert got["eth1"]["ipv4"] == {"method": "disabled"}
+
+
+def test_ovs_patch_and_dpdk_interfaces() -> None:
+    state = {
+        "interfaces": [
+            {"name": "p0", "type": "ovs-interface", "patch": {"peer": "p1"}},
+            {"name": "d0", "type": "ovs-interface", "dpdk": {"devargs": "0000:18:00.2",
+                                                            "rx-queue": 10}},
+        ]
+    }  # fmt: skip
+    got = _profiles(state)
+    assert got["p0"]["ovs-interface"] == {"type": "patch"}
+    assert got["p0"]["ovs-patch"] == {"peer": "p1"}
+    assert got["d0"]["ovs-dpdk"] == {"devargs": "0000:18:00.2", "n-rxq": 10}

@@ -22,13 +22,7 @@ EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "data" / "nmstate_examp
 
 #: Examples not handled yet, with the reason; strict xfail, so fixing one fails until removed.
 VALIDATE_GAPS: dict[str, str] = {}
-GEN_CONF_GAPS: dict[str, str] = {
-    "ovsbridge_bond_create": "no OVS translation",
-    "ovsbridge_create": "no OVS translation",
-    "ovsbridge_dpdk_create": "no OVS translation",
-    "ovsbridge_patch_create": "no OVS translation",
-    "ovsbridge_vlan_port": "no OVS translation",
-}
+GEN_CONF_GAPS: dict[str, str] = {}
 
 
 def _cases(gaps: dict[str, str]) -> list[Any]:
@@ -48,7 +42,7 @@ def _load(path: Path) -> dict[str, Any]:
 
 def test_all_examples_are_here() -> None:
     assert len(EXAMPLES) == 47
-    assert len(EXAMPLES) - len(set(VALIDATE_GAPS) | set(GEN_CONF_GAPS)) >= 42
+    assert len(EXAMPLES) - len(set(VALIDATE_GAPS) | set(GEN_CONF_GAPS)) == 47  # every example
 
 
 @pytest.mark.parametrize("path", _cases(VALIDATE_GAPS), ids=lambda p: p.stem)
