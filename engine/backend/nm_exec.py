@@ -33,6 +33,7 @@ from engine.backend.nm_dbus import (
 )
 from engine.backend.nm_steps import Plan, Step
 from engine.backend.nm_types import to_dbus
+from engine.backend.nm_types_extra import refusal_hint
 
 TO_DISK = 0x1
 IN_MEMORY = 0x2
@@ -228,8 +229,9 @@ class Executor:
                         raise
                     # Already gone with an earlier step (a removed controller or base).
         except DBusError as exc:
+            what = step.describe().split(": ", 1)[1]
             raise StepFailed(
-                step.iface, f"{step.describe().split(': ', 1)[1]} failed: {exc.text}"
+                step.iface, f"{what} failed: {exc.text}{refusal_hint(exc.text or '')}"
             ) from exc
 
     async def _activate(self, step: Step) -> None:

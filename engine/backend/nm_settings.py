@@ -27,6 +27,7 @@ from typing import Any
 
 from engine import keys as k
 from engine.backend.nm_route_rules import rules_to_nm
+from engine.backend.nm_settings_extra import extra_type_settings, sriov_settings
 from engine.backend.nm_types import (
     ADDR_GEN_MODES,
     BRIDGE_OPTS,
@@ -234,6 +235,8 @@ def _type_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None
             nm["infiniband"]["parent"] = ib[k.BASE_IFACE]
     elif kind in (k.DUMMY, k.LOOPBACK):
         nm[NM_TYPE[kind]] = {}
+    else:
+        extra_type_settings(iface, nm)  # hsr, macsec, ipsec: engine.backend.nm_settings_extra
 
 
 def _link_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None:
@@ -255,6 +258,7 @@ def _link_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None
             wired[prop] = eth[key]
     if wired or kind in (k.ETHERNET, k.VETH):
         nm.setdefault("802-3-ethernet", {}).update(wired)
+    sriov_settings(iface, nm)
     if isinstance(iface.get("ethtool"), dict):
         ethtool = nm_ethtool(iface["ethtool"])
         if ethtool:
