@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -23,6 +24,7 @@ from engine.draft import Draft
 from engine.errors import NmtuiError
 from engine.restore_check import RestoreReport
 from engine.show import LiveState
+from engine.textsafe import printable
 from nmtui_state import vt_look
 from nmtui_state.actions import bindings
 from nmtui_state.messages import ApplyEnded, ApplyProgress, ApplyRequested, HostChanged
@@ -63,6 +65,25 @@ class NmtuiStateApp(App[int]):
         self.pending: Checkpoint | None = None
         self.last_outcome = ""
         self._debounce: Timer | None = None
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast, escaped: messages carry host text (names, NM's errors), so no
+        control characters reach the terminal and no ``[...]`` is read as markup."""
+        super().notify(
+            printable(message),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     @property
     def teaching(self) -> bool:

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from engine.diff import Change, summary, unified
+from engine.textsafe import printable
 
 MARK = {"add": ("+", "green"), "remove": ("-", "red"), "modify": ("~", "yellow")}
 TAG_STYLE = {"+": "green", "-": "red", "@": "cyan", " ": ""}
@@ -45,7 +46,7 @@ def render_changes(changes: list[Change], show_secrets: bool = False) -> Rendera
     for change in changes:
         for line in summary([change], show_secrets=show_secrets):
             mark = line_mark(change.kind, line)
-            lines.append(Text.assemble((f"{mark} ", styles.get(mark, "yellow")), line))
+            lines.append(Text.assemble((f"{mark} ", styles.get(mark, "yellow")), printable(line)))
     return Group(*lines)
 
 
@@ -55,7 +56,7 @@ def render_unified(
     out = Text()
     for tag, line in unified(current, merged, show_secrets=show_secrets):
         prefix = "" if tag == "@" else f"{tag} " if tag != " " else "  "
-        out.append(f"{prefix}{line}\n", style=TAG_STYLE.get(tag, ""))
+        out.append(f"{prefix}{printable(line)}\n", style=TAG_STYLE.get(tag, ""))
     return out
 
 

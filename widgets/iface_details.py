@@ -23,6 +23,7 @@ from engine.link_view import (
     nm_word,
     speed_text,
 )
+from engine.textsafe import printable
 from engine.topology import by_name
 
 TYPE_SECTIONS = k.TYPE_SECTIONS
@@ -48,7 +49,7 @@ def _table(rows: list[tuple[str, str]]) -> Table:
     table.add_column(overflow="fold")
     for key, value in rows:
         # Text, not str: a str cell is console markup, and ``port[eth2]`` would lose its name.
-        table.add_row(Text(key), Text(value))
+        table.add_row(Text(printable(key)), Text(printable(value)))  # host text: escaped
     return table
 
 
@@ -94,11 +95,11 @@ def render_iface(
     facts about it (live host only), ``marks`` what it carries."""
     iface = by_name(state).get(name)
     if iface is None:
-        return Text(f"{name}: not in this state", style="dim")
+        return Text(f"{printable(name)}: not in this state", style="dim")
     nm_state = str(iface.get(k.STATE, k.UP))
     head = Text.assemble(
-        (name, "bold"),
-        f"  {iface.get(k.TYPE)}  ",
+        (printable(name), "bold"),
+        f"  {printable(str(iface.get(k.TYPE)))}  ",
         (f"NM: {nm_word(nm_state) or 'active'}" if link is not None else nm_state, "italic"),
     )
     rows = _link_rows(link, marks or []) if link is not None else []
@@ -123,7 +124,7 @@ def render_iface(
             f"{' metric ' + str(r[k.METRIC]) if k.METRIC in r else ''}"
             for r in routes
         ]
-        parts += [Text("\nroutes", style="bold underline"), Text("\n".join(lines))]
+        parts += [Text("\nroutes", style="bold underline"), Text(printable("\n".join(lines)))]
     return Group(*parts)
 
 

@@ -18,6 +18,7 @@ from textual.widgets.tree import TreeNode
 
 from engine import keys as k
 from engine.link_view import MARK_DEFAULT, state_words
+from engine.textsafe import printable
 from engine.topology import Node, by_name, tree
 from widgets.glyphs import glyphs
 
@@ -74,7 +75,7 @@ def iface_label(
     dim = state == k.IGNORE
     text = Text()
     text.append(f"{look.link.get(first, '?')} ", style=style)
-    text.append(str(iface.get(k.NAME, "?")), style="dim" if dim else "bold")
+    text.append(printable(str(iface.get(k.NAME, "?"))), style="dim" if dim else "bold")
     text.append(f" {iface.get(k.TYPE, k.UNKNOWN)}", style="dim")
     text.append(f" {first}", style=style)
     for word in words[1:]:
@@ -84,7 +85,7 @@ def iface_label(
         text.append(f" [{MARK_WORDS.get(mark, mark)}]", style="bold")
     addr = _first_address(iface)
     if addr:
-        text.append(f" {addr}", style="dim" if dim else "cyan")
+        text.append(f" {printable(str(addr))}", style="dim" if dim else "cyan")
     return text
 
 

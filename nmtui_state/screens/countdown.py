@@ -75,7 +75,10 @@ class CountdownScreen(ModalScreen[Decision]):
 
     def _tick(self) -> None:
         left = self.remaining
-        self.query_one(Countdown).remaining = left
+        shown = self.query(Countdown)
+        if not shown:  # the screen is being torn down (app exit) between two ticks
+            return
+        shown.first().remaining = left
         if left <= 0 and self.is_current:
             self.dismiss(Decision.TIMEOUT)
 

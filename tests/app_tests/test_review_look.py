@@ -29,7 +29,8 @@ def _footer(app: NmtuiStateApp) -> str:
     width, height = app.size
     console = Console(width=width, height=height, file=io.StringIO(), record=True)
     console.print(app.screen._compositor.render_update(full=True))
-    return console.export_text().splitlines()[-1]
+    lines = console.export_text().splitlines()
+    return lines[-1] if lines else ""  # nothing laid out yet
 
 
 async def test_review_marks_list_items_added_and_removed(module_demo_sandbox: Sandbox) -> None:
