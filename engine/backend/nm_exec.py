@@ -273,5 +273,6 @@ class Executor:
             if left <= 0:
                 raise StepFailed(", ".join(waiting), f"not activated within {timeout:.0f} s")
             self.watch.changed.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.watch.changed.wait(), timeout=min(left, 1.0))
+            with contextlib.suppress(TimeoutError):  # not wait_for: it can drop a cancel
+                async with asyncio.timeout(min(left, 1.0)):
+                    await self.watch.changed.wait()
