@@ -7,6 +7,8 @@ against. The rules, in nmstate's spirit:
 
 * interfaces merge onto current ones by (name, type): dicts merge key by
   key, lists are replaced whole, unmentioned interfaces are untouched;
+  ``ethernet`` and ``veth`` are one kind (nmstate reads a veth end as an
+  ethernet interface), and an entry without ``type`` matches by name;
 * a controller's port list is authoritative: listed ports get
   ``controller``, dropped ones lose it; a port may also join with its own
   ``controller: br0`` or leave with ``controller: ""``;
@@ -104,8 +106,25 @@ def _fix_loopback(merged: dict[str, Any]) -> None:
             merged[family] = {**section, k.ADDRESS: [{k.IP: ip, k.PREFIX_LENGTH: plen}, *addrs]}
 
 
+#: Types nmstate treats as one: a veth end is an ethernet interface to it, so
+#: ``type: ethernet`` for a veth means that veth, not a second, new interface.
+_ETHERNET_KIND = frozenset({k.ETHERNET, k.VETH})
+
+
+def _in_current_kind(wanted: dict[str, Any], cur: dict[str, Any]) -> dict[str, Any]:
+    """``wanted`` without a ``type: ethernet`` that would turn the current veth into a NIC."""
+    if wanted.get(k.TYPE) == k.ETHERNET and cur.get(k.TYPE) == k.VETH:
+        return {key: value for key, value in wanted.items() if key != k.TYPE}
+    return wanted
+
+
 def _merge_iface(cur: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
-    """One desired interface onto its current entry (a new bond mode drops old options)."""
+    """One desired interface onto its current entry (a new bond mode drops old options).
+
+    ``type: ethernet`` given for a veth keeps the veth: the link and its NM
+    profile stay what they are, only the properties asked for change.
+    """
+    wanted = _in_current_kind(wanted, cur)
     base = cur
     cur_agg, want_agg = cur.get(k.LINK_AGGREGATION), wanted.get(k.LINK_AGGREGATION)
     if (
@@ -139,6 +158,9 @@ class _Interfaces:
             return positions[0] if positions else None
         for pos in positions:
             if self.items[pos].get(k.TYPE) in (kind, None, k.UNKNOWN):
+                return pos
+        for pos in positions:
+            if kind in _ETHERNET_KIND and self.items[pos].get(k.TYPE) in _ETHERNET_KIND:
                 return pos
         return None
 
@@ -263,7 +285,9 @@ def _merge_interfaces(want: dict[str, Any], have: dict[str, Any]) -> tuple[list[
         pos = ifaces.find(w)
         if w.get(k.STATE) == k.ABSENT:
             if pos is not None:
-                ifaces.items[pos] = absent_marker({**ifaces.items[pos], **w})
+                ifaces.items[pos] = absent_marker(
+                    {**ifaces.items[pos], **_in_current_kind(w, ifaces.items[pos])}
+                )
                 removed.add(w[k.NAME])
         elif pos is None:
             new = dict(w)

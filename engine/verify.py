@@ -138,10 +138,20 @@ def _verify_iface(
     if live.get(k.STATE) != k.UP:
         out.append(Mismatch(f"{name}.state", "up", live.get(k.STATE)))
         return
+    kind = want.get(k.TYPE)
+    if kind is not None and not _same_kind(kind, live.get(k.TYPE)):
+        out.append(Mismatch(f"{name}.type", kind, live.get(k.TYPE)))
+        return
     body = _asked(
         merged, {key: v for key, v in want.items() if key not in (k.NAME, k.TYPE, k.STATE)}
     )
     _compare(name, body, live, out)
+
+
+def _same_kind(asked: Any, found: Any) -> bool:
+    """Whether the live type is the one asked for (a veth end is an ethernet interface)."""
+    nic = (k.ETHERNET, k.VETH)
+    return bool(asked == found or (asked in nic and found in nic))
 
 
 def _asked(merged: Any, want: Any) -> Any:
@@ -160,13 +170,33 @@ def _route_matches(route: dict[str, Any], pattern: dict[str, Any]) -> bool:
     return all(route.get(key) == value for key, value in pattern.items() if key != k.STATE)
 
 
+def _merged_by_name(desired: dict[str, Any], merged: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Merged interfaces by name; for a name the merged state holds twice, the asked type's.
+
+    Two entries of one name (``type: linux-bridge`` asked for an existing
+    veth) must not let the host's own entry stand in for what was asked.
+    """
+    out = by_name(merged)
+    entries = [i for i in merged.get(k.INTERFACES) or [] if isinstance(i, dict)]
+    for name, asked in by_name(desired).items():
+        kind = asked.get(k.TYPE)
+        same = [i for i in entries if i.get(k.NAME) == name and _same_kind(kind, i.get(k.TYPE))]
+        if kind is not None and same:
+            out[name] = min(same, key=lambda i: i.get(k.TYPE) != kind)
+    return out
+
+
 def verify(desired: dict[str, Any], merged: dict[str, Any], live: dict[str, Any]) -> list[Mismatch]:
     """Differences between what ``desired`` (merged onto the host) asks and the ``live`` state."""
     out: list[Mismatch] = []
-    want, new, have = by_name(desired), by_name(merged), by_name(live)
+    want, new, have = by_name(desired), _merged_by_name(desired, merged), by_name(live)
     for name, iface in new.items():
         if name in want or iface.get(k.STATE) == k.ABSENT:
             _verify_iface(name, want.get(name, {}), iface, have.get(name), out)
+    for name, asked in want.items():
+        # Everything asked for is checked: an interface the merge lost is a mismatch too.
+        if name not in new and asked.get(k.STATE, k.UP) != k.ABSENT:
+            out.append(Mismatch(f"{name}", asked.get(k.STATE, k.UP), "not in the applied state"))
     live_routes = (live.get(k.ROUTES) or {}).get(k.CONFIG) or []
     for i, route in enumerate((desired.get(k.ROUTES) or {}).get(k.CONFIG) or []):
         hits = [r for r in live_routes if _route_matches(r, route)]
