@@ -14,8 +14,9 @@ against. The rules, in nmstate's spirit:
   ``controller: br0`` or leave with ``controller: ""``;
 * ``state: absent`` stays in the result as a marker the plan deletes, and
   takes down what cannot outlive it: stacked children (vlan on the link)
-  and the veth peer, unless the desired state says otherwise, and routes
-  through it. Its ports are released, not deleted;
+  and the veth peer (unless the host does not manage it: ``ignore``),
+  unless the desired state says otherwise, and routes through it. Its
+  ports are released, not deleted;
 * routes and route rules are append-only; an entry with ``state: absent``
   deletes every current entry it matches, omitted fields matching anything;
 * ``dns-resolver.config`` replaces the keys it gives (``config: {}``
@@ -250,7 +251,13 @@ def _cascade_absent(
         gone = queue.pop()
         victims = list(stacked.get(gone, []))
         if gone in peers:
-            victims += ifaces.by_name.get(peers[gone], [])
+            # A peer this host does not manage (``ignore``: the far end of a NIC's
+            # cable) is not this host's to remove; nmstate leaves ignored ones out.
+            victims += [
+                pos
+                for pos in ifaces.by_name.get(peers[gone], [])
+                if ifaces.items[pos].get(k.STATE) != k.IGNORE
+            ]
         for pos in victims:
             iface = ifaces.items[pos]
             name = iface[k.NAME]

@@ -224,6 +224,17 @@ def _from_profile(old: Profile, asked: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
+def _deletes_link(iface: dict[str, Any]) -> bool:
+    """Whether removing ``iface`` deletes its kernel link too, as nmstate does.
+
+    A veth is an ethernet interface to nmstate: only its profiles go, and
+    NetworkManager itself deletes the link when it created it (a pair made
+    from a veth profile). A veth NIC made by someone else (a container
+    runtime, the far end of a cable) keeps its link.
+    """
+    return iface.get(k.TYPE) in SOFTWARE_TYPES and iface.get(k.TYPE) != k.VETH
+
+
 def make_plan(
     desired: dict[str, Any],
     current: dict[str, Any],
@@ -261,7 +272,7 @@ def make_plan(
             continue
         if state == k.ABSENT:
             removals += [Step("delete-profile", name, profile=p.path) for p in mine]
-            if dev is not None and iface.get(k.TYPE) in SOFTWARE_TYPES:
+            if dev is not None and _deletes_link(iface):
                 removals.append(Step("delete-device", name, device=dev.path))
             continue
         old = active or (mine[0] if mine else None)

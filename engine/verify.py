@@ -110,11 +110,13 @@ def _verify_iface(
     merged: dict[str, Any],
     live: dict[str, Any] | None,
     out: list[Mismatch],
+    nic: bool = False,
 ) -> None:
+    """``nic``: a veth standing for a NIC (see :func:`_veth_nics`), verified as an ethernet."""
     state = merged.get(k.STATE, k.UP)
     if state == k.IGNORE:
         return
-    software = merged.get(k.TYPE) in k.SOFTWARE_TYPES
+    software = merged.get(k.TYPE) in k.SOFTWARE_TYPES and not nic
     if state in (k.ABSENT, k.DOWN) and software and live is not None:
         # NM deletes a software link it deactivates; until it has, the change is not done.
         out.append(Mismatch(f"{name}.state", state, "link still exists"))
@@ -124,6 +126,7 @@ def _verify_iface(
             live is not None
             and live.get(k.STATE) not in (k.DOWN, k.IGNORE)
             and merged.get(k.TYPE) != k.ETHERNET
+            and not nic
         ):
             out.append(Mismatch(f"{name}.state", "absent", live.get(k.STATE)))
         return
@@ -186,13 +189,29 @@ def _merged_by_name(desired: dict[str, Any], merged: dict[str, Any]) -> dict[str
     return out
 
 
+def _veth_nics(live: dict[str, dict[str, Any]]) -> set[str]:
+    """Live veths whose peer this host does not manage (``ignore``) or cannot see.
+
+    Such a veth is a NIC to this host (the other end is a cable's far end, or
+    in another namespace): removing it removes its profiles, and its link
+    stays unless NetworkManager created it, so the link is no mismatch.
+    """
+    out = set()
+    for name, iface in live.items():
+        peer = (iface.get(k.VETH) or {}).get(k.PEER) if iface.get(k.TYPE) == k.VETH else None
+        if peer is not None and (live.get(peer) or {}).get(k.STATE, k.IGNORE) == k.IGNORE:
+            out.add(name)
+    return out
+
+
 def verify(desired: dict[str, Any], merged: dict[str, Any], live: dict[str, Any]) -> list[Mismatch]:
     """Differences between what ``desired`` (merged onto the host) asks and the ``live`` state."""
     out: list[Mismatch] = []
     want, new, have = by_name(desired), _merged_by_name(desired, merged), by_name(live)
+    nics = _veth_nics(have)
     for name, iface in new.items():
         if name in want or iface.get(k.STATE) == k.ABSENT:
-            _verify_iface(name, want.get(name, {}), iface, have.get(name), out)
+            _verify_iface(name, want.get(name, {}), iface, have.get(name), out, name in nics)
     for name, asked in want.items():
         # Everything asked for is checked: an interface the merge lost is a mismatch too.
         if name not in new and asked.get(k.STATE, k.UP) != k.ABSENT:

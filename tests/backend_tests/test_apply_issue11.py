@@ -7,12 +7,16 @@ unmanaged: the demo's stand-ins for NICs and their cables).
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
+from dbus_fast import Variant
+from dbus_fast.errors import DBusError
 
+from engine.backend.nm_dbus import DEVICE_IFACE, NM_IFACE, NM_PATH, PROPS_IFACE, NMClient
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import apply, by_name, ip, live
+from tests.backend_tests.test_apply_roundtrip import apply, by_name, ip, live, profile_ifaces
 
 pytestmark = pytest.mark.nm
 
@@ -55,3 +59,74 @@ async def test_type_ethernet_for_a_veth_nic_applies_its_addresses_dns_and_defaul
     assert after["dns-resolver"]["config"]["server"] == ["192.0.2.54"]
     running = {(r["destination"], r.get("next-hop-address")) for r in after["routes"]["running"]}
     assert {("0.0.0.0/0", "192.0.2.1"), ("::/0", "2001:db8:1::ffff")} <= running
+
+
+# -- state: absent on a veth NIC ----------------------------------------------------------
+
+
+async def _nm_device(client: NMClient, name: str, timeout: float = 10.0) -> str:
+    """The NM device path of ``name``, once NM has seen the link."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            (path,) = await client.call(NM_PATH, NM_IFACE, "GetDeviceByIpIface", "s", [name])
+            return str(path)
+        except DBusError:
+            if loop.time() > deadline:
+                raise
+            await asyncio.sleep(0.02)
+
+
+async def _external_veth_nic(sb: Sandbox, name: str) -> None:
+    """A veth pair made outside NM (as a container runtime would): ``name`` is this
+    host's NIC (managed), its peer the cable's far end (unmanaged, like the demo's)."""
+    for argv in (
+        ["ip", "link", "add", name, "type", "veth", "peer", "name", f"{name}p"],
+        ["ip", "link", "set", f"{name}p", "up"],
+    ):
+        sb.run(argv, check=True)
+    client = await NMClient.connect(sb.bus_address)
+    try:
+        for dev, managed in ((name, True), (f"{name}p", False)):
+            path = await _nm_device(client, dev)
+            await client.call(
+                path, PROPS_IFACE, "Set", "ssv", [DEVICE_IFACE, "Managed", Variant("b", managed)]
+            )
+    finally:
+        client.close()
+
+
+async def test_absent_on_an_external_veth_nic_removes_its_profile_and_keeps_the_link(
+    demo_sandbox: Sandbox,
+) -> None:
+    await _external_veth_nic(demo_sandbox, "nic9")
+    nic = {
+        "name": "nic9",
+        "type": "ethernet",
+        "ipv4": {"enabled": True, "address": [ip("10.9.0.1", 24)]},
+    }
+    await apply(demo_sandbox, {"interfaces": [nic]})
+    assert by_name(await live(demo_sandbox))["nic9"]["ipv4"]["address"] == [ip("10.9.0.1", 24)]
+    assert "nic9" in await profile_ifaces(demo_sandbox)
+    result = await apply(
+        demo_sandbox, {"interfaces": [{"name": "nic9", "type": "ethernet", "state": "absent"}]}
+    )
+    assert [s.action for s in result.prepared.plan.steps] == ["delete-profile"]
+    assert "nic9" not in await profile_ifaces(demo_sandbox)
+    after = by_name(await live(demo_sandbox))
+    assert "nic9" in after and "nic9p" in after, "the NIC's link is not this host's to delete"
+    assert not after["nic9"]["ipv4"].get("address")
+
+
+async def test_absent_on_a_demo_nic_leaves_the_unmanaged_peer_out_of_the_plan(
+    demo_sandbox: Sandbox,
+) -> None:
+    result = await apply(
+        demo_sandbox, {"interfaces": [{"name": "eth1", "type": "ethernet", "state": "absent"}]}
+    )
+    # (br0 takes the DNS eth1 carried: an implied move, not part of this.)
+    steps = [(s.iface, s.action) for s in result.prepared.plan.steps if s.iface != "br0"]
+    assert steps == [("eth1", "delete-profile")]
+    assert "eth1p" not in {c.path.split(".")[0] for c in result.prepared.changes}
+    assert "eth1" not in await profile_ifaces(demo_sandbox)
