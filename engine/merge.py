@@ -35,7 +35,9 @@ from __future__ import annotations
 from typing import Any
 
 from engine import keys as k
+from engine.merge_sections import matches_rule, merge_dns, merge_hostname, merge_section
 from engine.normalize import normalize, normalize_in_place
+from engine.route_match import route_matches
 from engine.topology import has_port_list, is_controller, parent_of, ports_of, set_ports
 
 _HANDLED_TOP = frozenset({k.INTERFACES, k.ROUTES, k.ROUTE_RULES, k.DNS_RESOLVER, k.HOSTNAME})
@@ -307,72 +309,6 @@ def _merge_interfaces(want: dict[str, Any], have: dict[str, Any]) -> tuple[list[
     return ifaces.items, absent
 
 
-def _freeze(entry: Any) -> str:
-    return repr(sorted(entry.items())) if isinstance(entry, dict) else repr(entry)
-
-
-def _matches(entry: Any, pattern: dict[str, Any]) -> bool:
-    """Does an absent ``pattern`` hit ``entry``? Fields the pattern omits match anything."""
-    return isinstance(entry, dict) and all(
-        entry.get(key) == value for key, value in pattern.items() if key != k.STATE
-    )
-
-
-def merge_entries(current: list[Any], desired: list[Any]) -> list[Any]:
-    """Append-only list merge for routes and rules, honouring ``state: absent`` wildcards."""
-    patterns = [e for e in desired if isinstance(e, dict) and e.get(k.STATE) == k.ABSENT]
-    out = [e for e in current if not any(_matches(e, p) for p in patterns)]
-    seen = {_freeze(e) for e in out}
-    for entry in desired:
-        if isinstance(entry, dict) and entry.get(k.STATE) == k.ABSENT:
-            continue
-        key = _freeze(entry)
-        if key not in seen:
-            seen.add(key)
-            out.append(entry)
-    return out
-
-
-def _merge_section(want: Any, have: Any, drop_via: set[str]) -> Any:
-    """Routes / route-rules: merge the ``config`` lists, keep the rest of the host's section.
-
-    Routes through an interface being deleted go with it, asked for or not
-    (the rules report asking for one).
-    """
-    have_dict = have if isinstance(have, dict) else {}
-    cur = have_dict.get(k.CONFIG)
-    cur_list = cur if isinstance(cur, list) else []
-    asked = want.get(k.CONFIG) if isinstance(want, dict) else None
-    merged = merge_entries(cur_list, asked if isinstance(asked, list) else [])
-    merged = [
-        e for e in merged if not (isinstance(e, dict) and e.get(k.NEXT_HOP_INTERFACE) in drop_via)
-    ]
-    if merged == cur_list and (cur is not None or not have_dict):
-        return have
-    return {**have_dict, k.CONFIG: merged}
-
-
-def _merge_dns(want: Any, have: Any) -> Any:
-    """``config`` replaces the keys it gives; an empty ``config`` purges."""
-    if not isinstance(want, dict) or k.CONFIG not in want:
-        return have
-    have_dict = have if isinstance(have, dict) else {}
-    asked = want[k.CONFIG]
-    if not asked:  # config: {} (or null) purges
-        return {**have_dict, k.CONFIG: {}}
-    cur = have_dict.get(k.CONFIG)
-    base = cur if isinstance(cur, dict) else {}
-    return {**have_dict, k.CONFIG: {**base, **asked} if isinstance(asked, dict) else asked}
-
-
-def _merge_hostname(want: Any, have: Any) -> Any:
-    """``config`` replaces the static hostname; ``running`` stays the host's."""
-    if not isinstance(want, dict) or k.CONFIG not in want:
-        return have
-    have_dict = have if isinstance(have, dict) else {}
-    return {**have_dict, k.CONFIG: want[k.CONFIG]}
-
-
 def merge(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     """The full state the host should reach when ``desired`` is applied to ``current``."""
     want = normalize(desired)
@@ -381,11 +317,14 @@ def merge(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
         out[k.INTERFACES], absent = _merge_interfaces(want, out)
     else:
         absent = set()
-    for key, via in ((k.ROUTES, absent), (k.ROUTE_RULES, set())):
-        section = _merge_section(want.get(key), out.get(key), via)
+    for key, via, match in (
+        (k.ROUTES, absent, route_matches),
+        (k.ROUTE_RULES, set(), matches_rule),
+    ):
+        section = merge_section(want.get(key), out.get(key), via, match)
         if section is not None:
             out[key] = section
-    for key, fn in ((k.DNS_RESOLVER, _merge_dns), (k.HOSTNAME, _merge_hostname)):
+    for key, fn in ((k.DNS_RESOLVER, merge_dns), (k.HOSTNAME, merge_hostname)):
         section = fn(want.get(key), out.get(key))
         if section is not None:
             out[key] = section

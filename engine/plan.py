@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from engine import keys as k
+from engine.backend.nm_routes import carrier
 from engine.backend.nm_settings import iface_to_settings
 from engine.backend.nm_steps import Device, Plan, Profile, Step
 from engine.placement import Controllers, dns_placement
@@ -48,7 +49,7 @@ def _route_ifaces(current: dict[str, Any], merged: dict[str, Any]) -> set[str]:
 
     old, new = entries(current), entries(merged)
     changed = [r for r in old if r not in new] + [r for r in new if r not in old]
-    return {r[k.NEXT_HOP_INTERFACE] for r in changed if r.get(k.NEXT_HOP_INTERFACE)}
+    return {via for via in map(carrier, changed) if via}
 
 
 def _port_entries(ctrl: dict[str, Any] | None) -> dict[str, dict[str, Any]]:

@@ -65,7 +65,8 @@ def _profile_view(
         iface[k.PROFILE_NAME] = profile
     routes = settings_to_routes(applied)
     for route in routes:
-        route[k.NEXT_HOP_INTERFACE] = iface[k.NAME]
+        if k.NEXT_HOP_INTERFACE in route:  # a typed route (blackhole ...) has none
+            route[k.NEXT_HOP_INTERFACE] = iface[k.NAME]
     return routes, settings_to_dns(applied)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from engine import keys as k
 from engine.bridge_vlans import vid_map
+from engine.route_match import route_matches
 from engine.topology import by_name
 
 _PORT_VLAN = re.compile(r"\.port\[[^\]]+\]\.vlan$")  # a bridge port's VLANs, not a vlan link
@@ -169,8 +170,44 @@ def _asked(merged: Any, want: Any) -> Any:
     return {key: _asked(merged[key], value) for key, value in want.items() if key in merged}
 
 
-def _route_matches(route: dict[str, Any], pattern: dict[str, Any]) -> bool:
-    return all(route.get(key) == value for key, value in pattern.items() if key != k.STATE)
+#: What a kernel route must show of a desired one. The rest (metrics, ECMP
+#: weights, which the kernel folds into one multipath entry only when the
+#: metrics agree) is checked in the profile NM holds.
+_KERNEL_ROUTE_KEYS = (
+    k.DESTINATION,
+    k.NEXT_HOP_INTERFACE,
+    k.NEXT_HOP_ADDRESS,
+    k.TABLE_ID,
+    "route-type",
+    "source",
+)
+
+
+def _verify_routes(desired: dict[str, Any], live: dict[str, Any], out: list[Mismatch]) -> None:
+    """Each desired route is in NM's profiles and in the kernel; each absent one in neither.
+
+    A typed route (blackhole ...) has no next hop in the kernel, wherever it is stored.
+    """
+    routes = live.get(k.ROUTES) or {}
+    config = routes.get(k.CONFIG) or []
+    running = routes.get(k.RUNNING) or []
+    for i, route in enumerate((desired.get(k.ROUTES) or {}).get(k.CONFIG) or []):
+        if not isinstance(route, dict):
+            continue
+        where = f"routes.config[{i}]"
+        if route.get(k.STATE) == k.ABSENT:
+            hits = [r for r in config if route_matches(r, route)]
+            if hits:
+                out.append(Mismatch(where, "absent", hits))
+            continue
+        if not any(route_matches(r, route) for r in config):
+            out.append(Mismatch(where, route.get(k.DESTINATION), "no such route"))
+            continue
+        core = {key: route[key] for key in _KERNEL_ROUTE_KEYS if key in route}
+        if route.get("route-type"):
+            core.pop(k.NEXT_HOP_INTERFACE, None)
+        if not any(route_matches(r, core) for r in running):
+            out.append(Mismatch(where, route.get(k.DESTINATION), "not in the kernel"))
 
 
 def _merged_by_name(desired: dict[str, Any], merged: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -216,13 +253,7 @@ def verify(desired: dict[str, Any], merged: dict[str, Any], live: dict[str, Any]
         # Everything asked for is checked: an interface the merge lost is a mismatch too.
         if name not in new and asked.get(k.STATE, k.UP) != k.ABSENT:
             out.append(Mismatch(f"{name}", asked.get(k.STATE, k.UP), "not in the applied state"))
-    live_routes = (live.get(k.ROUTES) or {}).get(k.CONFIG) or []
-    for i, route in enumerate((desired.get(k.ROUTES) or {}).get(k.CONFIG) or []):
-        hits = [r for r in live_routes if _route_matches(r, route)]
-        if route.get(k.STATE) == k.ABSENT and hits:
-            out.append(Mismatch(f"routes.config[{i}]", "absent", hits))
-        elif route.get(k.STATE) != k.ABSENT and not hits:
-            out.append(Mismatch(f"routes.config[{i}]", route.get(k.DESTINATION), "no such route"))
+    _verify_routes(desired, live, out)
     dns_want = (desired.get(k.DNS_RESOLVER) or {}).get(k.CONFIG)
     if dns_want is not None:
         dns_new = (merged.get(k.DNS_RESOLVER) or {}).get(k.CONFIG) or {}

@@ -50,6 +50,7 @@ PIPELINE = {
     "engine.validate",
     "engine.rules",
     "engine.merge",
+    "engine.merge_sections",
     "engine.diff",
     "engine.plan",
     "engine.checkpoint",

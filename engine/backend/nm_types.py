@@ -180,7 +180,13 @@ _ROUTE_ITEM = {
     "src": "s",
     "onlink": "b",
     "mtu": "u",
+    "lock-mtu": "b",
     "cwnd": "u",
+    "lock-cwnd": "b",
+    "initcwnd": "u",
+    "initrwnd": "u",
+    "quickack": "b",
+    "advmss": "u",
 }
 _BRIDGE_VLAN_ITEM = {"vid-start": "q", "vid-end": "q", "pvid": "b", "untagged": "b"}
 

@@ -1,0 +1,90 @@
+"""The top-level sections of a merge besides interfaces: routes, route rules, DNS, hostname.
+
+Split from :mod:`engine.merge` (which calls these) to keep each module to
+one concern; the rules they implement are listed in that module's docstring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from engine import keys as k
+
+
+def _freeze(entry: Any) -> str:
+    return repr(sorted(entry.items())) if isinstance(entry, dict) else repr(entry)
+
+
+def matches_rule(entry: Any, pattern: dict[str, Any]) -> bool:
+    """Does an absent ``pattern`` hit ``entry``? Fields the pattern omits match anything.
+
+    Rules compare as given; routes use :func:`engine.route_match.route_matches`.
+    """
+    return isinstance(entry, dict) and all(
+        entry.get(key) == value for key, value in pattern.items() if key != k.STATE
+    )
+
+
+def merge_entries(
+    current: list[Any],
+    desired: list[Any],
+    matches: Callable[[Any, dict[str, Any]], bool] = matches_rule,
+) -> list[Any]:
+    """Append-only list merge for routes and rules, honouring ``state: absent`` wildcards.
+
+    ``matches(entry, pattern)``: whether an absent pattern deletes an entry.
+    """
+    patterns = [e for e in desired if isinstance(e, dict) and e.get(k.STATE) == k.ABSENT]
+    out = [e for e in current if not any(matches(e, p) for p in patterns)]
+    seen = {_freeze(e) for e in out}
+    for entry in desired:
+        if isinstance(entry, dict) and entry.get(k.STATE) == k.ABSENT:
+            continue
+        key = _freeze(entry)
+        if key not in seen:
+            seen.add(key)
+            out.append(entry)
+    return out
+
+
+def merge_section(
+    want: Any, have: Any, drop_via: set[str], matches: Callable[[Any, dict[str, Any]], bool]
+) -> Any:
+    """Routes / route-rules: merge the ``config`` lists, keep the rest of the host's section.
+
+    Routes through an interface being deleted go with it, asked for or not
+    (the rules report asking for one).
+    """
+    have_dict = have if isinstance(have, dict) else {}
+    cur = have_dict.get(k.CONFIG)
+    cur_list = cur if isinstance(cur, list) else []
+    asked = want.get(k.CONFIG) if isinstance(want, dict) else None
+    merged = merge_entries(cur_list, asked if isinstance(asked, list) else [], matches)
+    merged = [
+        e for e in merged if not (isinstance(e, dict) and e.get(k.NEXT_HOP_INTERFACE) in drop_via)
+    ]
+    if merged == cur_list and (cur is not None or not have_dict):
+        return have
+    return {**have_dict, k.CONFIG: merged}
+
+
+def merge_dns(want: Any, have: Any) -> Any:
+    """``config`` replaces the keys it gives; an empty ``config`` purges."""
+    if not isinstance(want, dict) or k.CONFIG not in want:
+        return have
+    have_dict = have if isinstance(have, dict) else {}
+    asked = want[k.CONFIG]
+    if not asked:  # config: {} (or null) purges
+        return {**have_dict, k.CONFIG: {}}
+    cur = have_dict.get(k.CONFIG)
+    base = cur if isinstance(cur, dict) else {}
+    return {**have_dict, k.CONFIG: {**base, **asked} if isinstance(asked, dict) else asked}
+
+
+def merge_hostname(want: Any, have: Any) -> Any:
+    """``config`` replaces the static hostname; ``running`` stays the host's."""
+    if not isinstance(want, dict) or k.CONFIG not in want:
+        return have
+    have_dict = have if isinstance(have, dict) else {}
+    return {**have_dict, k.CONFIG: want[k.CONFIG]}
