@@ -83,8 +83,9 @@ def merge_dns(want: Any, have: Any) -> Any:
 
 
 def merge_hostname(want: Any, have: Any) -> Any:
-    """``config`` replaces the static hostname; ``running`` stays the host's."""
-    if not isinstance(want, dict) or k.CONFIG not in want:
+    """``config`` replaces the static hostname, ``running`` the kernel's (transient) one."""
+    if not isinstance(want, dict) or not (k.CONFIG in want or k.RUNNING in want):
         return have
     have_dict = have if isinstance(have, dict) else {}
-    return {**have_dict, k.CONFIG: want[k.CONFIG]}
+    asked = {part: want[part] for part in (k.CONFIG, k.RUNNING) if part in want}
+    return {**have_dict, **asked}

@@ -316,4 +316,8 @@ def make_plan(
     have_host = (current.get(k.HOSTNAME) or {}).get(k.CONFIG)
     if want_host is not None and want_host != have_host:
         plan.hostname = str(want_host)
+    want_run = (desired.get(k.HOSTNAME) or {}).get(k.RUNNING)
+    have_run = (current.get(k.HOSTNAME) or {}).get(k.RUNNING)
+    if want_run is not None and want_run != have_run:
+        plan.running_hostname = str(want_run)
     return plan

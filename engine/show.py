@@ -10,6 +10,7 @@ with ``nm_missing`` saying why.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fnmatch
 import socket
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from engine.backend.netns import chosen_netns
 from engine.backend.nm_dbus import NMClient
 from engine.backend.nm_read import DEVICE_STATE_ACTIVATED, NMDevice, NMState, read_nm
 from engine.backend.nm_settings_read import ip_config, settings_to_dns, settings_to_routes
+from engine.backend.uts import running_hostname
 from engine.errors import NoBackend
 from engine.ethtool_names import schema_ethtool
 from engine.gc_pause import gc_paused
@@ -177,6 +179,16 @@ async def _read_nm_or_why(
         return None, str(exc)
 
 
+def _nm_uts_hostname(nm: NMState | None) -> str | None:
+    """The kernel hostname where NM runs (its static one if that cannot be read)."""
+    if nm is None:
+        return None
+    if nm.pid is not None:
+        with contextlib.suppress(OSError):
+            return running_hostname(nm.pid)
+    return nm.hostname
+
+
 async def _read_live(
     bus_address: str | None, netns: str | None, kernel: KernelRead, client: NMClient | None
 ) -> LiveState:
@@ -186,8 +198,8 @@ async def _read_live(
         kernel_state = await kernel_task
     finally:
         kernel_task.cancel()  # when NM's side failed: the result is not wanted
-    # In a sandbox the kernel hostname lives in NM's UTS namespace: NM's copy is the truth.
-    running = (nm.hostname if nm else None) if netns else socket.gethostname()
+    # In a sandbox the kernel hostname lives in NM's UTS namespace: read it there.
+    running = _nm_uts_hostname(nm) if netns else socket.gethostname()
     state = normalize(combine(kernel_state, nm, running))
     return LiveState(state, nm_missing=missing, nm=nm, links=kernel_state.links)
 

@@ -271,4 +271,8 @@ def verify(desired: dict[str, Any], merged: dict[str, Any], live: dict[str, Any]
     host_have = (live.get(k.HOSTNAME) or {}).get(k.CONFIG)
     if host_want is not None and host_want != host_have:
         out.append(Mismatch("hostname.config", host_want, host_have))
+    run_want = (desired.get(k.HOSTNAME) or {}).get(k.RUNNING)
+    run_have = (live.get(k.HOSTNAME) or {}).get(k.RUNNING)
+    if run_want is not None and run_want != run_have:
+        out.append(Mismatch("hostname.running", run_want, run_have))
     return out

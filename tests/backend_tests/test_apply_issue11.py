@@ -8,13 +8,23 @@ unmanaged: the demo's stand-ins for NICs and their cables).
 from __future__ import annotations
 
 import asyncio
+import socket
 from typing import Any
 
 import pytest
 from dbus_fast import Variant
 from dbus_fast.errors import DBusError
 
-from engine.backend.nm_dbus import DEVICE_IFACE, NM_IFACE, NM_PATH, PROPS_IFACE, NMClient
+from engine.backend.nm_dbus import (
+    DEVICE_IFACE,
+    NM_IFACE,
+    NM_PATH,
+    PROPS_IFACE,
+    SETTINGS_IFACE,
+    SETTINGS_PATH,
+    NMClient,
+)
+from engine.errors import ApplyFailed
 from nmtui_state.sandbox import Sandbox
 from tests.backend_tests.test_apply_roundtrip import apply, by_name, ip, live, profile_ifaces
 
@@ -214,3 +224,43 @@ async def test_absent_with_empty_gateway_removes_only_the_gateway_less_route(
     state = await live(demo_sandbox)
     assert not _kernel(state, "192.0.2.128/25")
     assert _kernel(state, "203.0.113.0/24"), "the demo's route via 192.0.2.1 stays"
+
+
+# -- hostname.running ---------------------------------------------------------------------
+
+
+async def test_running_hostname_is_set_where_nm_runs_and_verified(demo_sandbox: Sandbox) -> None:
+    """Set with sethostname(2) in NM's UTS namespace (the sandbox's own), as nmstate does.
+
+    NetworkManager 1.42 puts its static name back on its next policy update
+    ("current hostname was changed outside NetworkManager"), so what is
+    asserted is what the apply saw: its verification read the new name.
+    """
+    ours = socket.gethostname()
+    progress: list[str] = []
+    result = await apply(
+        demo_sandbox, {"hostname": {"running": "transient-1"}}, progress=progress.append
+    )
+    assert result.prepared.plan.running_hostname == "transient-1"
+    assert "hostname: set running 'transient-1'" in progress
+    assert socket.gethostname() == ours, "the sandbox's name, not this machine's"
+    client = await NMClient.connect(demo_sandbox.bus_address)
+    try:
+        assert await client.get(SETTINGS_PATH, SETTINGS_IFACE, "Hostname") == "demo-host"
+    finally:
+        client.close()
+
+
+async def test_running_hostname_mismatch_fails_verification_and_rolls_back(
+    demo_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A running name that does not take (here: the setter is a no-op) is a mismatch."""
+    import engine.backend.nm_exec as nm_exec
+
+    async def no_op(_client: NMClient, _name: str) -> None:
+        return None
+
+    monkeypatch.setattr(nm_exec, "set_running", no_op)
+    with pytest.raises(ApplyFailed, match=r"hostname\.running: wanted transient-2"):
+        await apply(demo_sandbox, {"hostname": {"running": "transient-2"}})
+    assert (await live(demo_sandbox))["hostname"]["running"] == "demo-host"

@@ -91,3 +91,13 @@ def test_verify_reports_a_desired_interface_the_merge_lost() -> None:
     desired = {"interfaces": [{"name": "eth9", "type": "ethernet", "state": "up"}]}
     mismatches = verify(desired, _veth_host(), _veth_host())
     assert [m.path for m in mismatches] == ["eth9"]
+
+
+def test_hostname_running_merges_and_is_verified() -> None:
+    host = {"hostname": {"config": "h1", "running": "h1"}}
+    desired = {"hostname": {"running": "web01"}}
+    merged = merge(desired, host)
+    assert merged["hostname"] == {"config": "h1", "running": "web01"}
+    (miss,) = verify(desired, merged, host)
+    assert (miss.path, miss.wanted, miss.found) == ("hostname.running", "web01", "h1")
+    assert verify(desired, merged, merged) == []
