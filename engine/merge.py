@@ -35,7 +35,13 @@ from __future__ import annotations
 from typing import Any
 
 from engine import keys as k
-from engine.merge_sections import matches_rule, merge_dns, merge_hostname, merge_section
+from engine.merge_sections import (
+    matches_rule,
+    merge_dns,
+    merge_hostname,
+    merge_section,
+    route_present,
+)
 from engine.normalize import normalize, normalize_in_place
 from engine.route_match import route_matches
 from engine.topology import has_port_list, is_controller, parent_of, ports_of, set_ports
@@ -81,7 +87,11 @@ def _fix_family(merged: dict[str, Any], wanted: dict[str, Any]) -> None:
         if not isinstance(asked, dict) or not isinstance(got, dict):
             continue
         if asked.get(k.ENABLED) is False:
+            # ``show`` spells a disabled family ``{address: [], enabled: false}``; asked
+            # that way it stays that way, so applying show's output is no change.
             merged[family] = {k.ENABLED: False}
+            if asked.get(k.ADDRESS) == []:
+                merged[family][k.ADDRESS] = []
             continue
         turned_auto = asked.get(k.DHCP) is True or asked.get(k.AUTOCONF) is True
         if k.ENABLED not in asked and (asked.get(k.ADDRESS) or turned_auto):
@@ -317,11 +327,11 @@ def merge(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
         out[k.INTERFACES], absent = _merge_interfaces(want, out)
     else:
         absent = set()
-    for key, via, match in (
-        (k.ROUTES, absent, route_matches),
-        (k.ROUTE_RULES, set(), matches_rule),
-    ):
-        section = merge_section(want.get(key), out.get(key), via, match)
+    routes = merge_section(
+        want.get(k.ROUTES), out.get(k.ROUTES), absent, route_matches, route_present
+    )
+    rules = merge_section(want.get(k.ROUTE_RULES), out.get(k.ROUTE_RULES), set(), matches_rule)
+    for key, section in ((k.ROUTES, routes), (k.ROUTE_RULES, rules)):
         if section is not None:
             out[key] = section
     for key, fn in ((k.DNS_RESOLVER, merge_dns), (k.HOSTNAME, merge_hostname)):

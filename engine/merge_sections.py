@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine import keys as k
+from engine.route_match import route_matches
 
 
 def _freeze(entry: Any) -> str:
@@ -30,10 +31,13 @@ def merge_entries(
     current: list[Any],
     desired: list[Any],
     matches: Callable[[Any, dict[str, Any]], bool] = matches_rule,
+    present: Callable[[Any, dict[str, Any]], bool] | None = None,
 ) -> list[Any]:
     """Append-only list merge for routes and rules, honouring ``state: absent`` wildcards.
 
     ``matches(entry, pattern)``: whether an absent pattern deletes an entry.
+    ``present(entry, wanted)``: whether a kept entry already is the ``wanted`` one
+    (a route given without the metric and table NM filled in); None: equal ones only.
     """
     patterns = [e for e in desired if isinstance(e, dict) and e.get(k.STATE) == k.ABSENT]
     out = [e for e in current if not any(matches(e, p) for p in patterns)]
@@ -42,14 +46,35 @@ def merge_entries(
         if isinstance(entry, dict) and entry.get(k.STATE) == k.ABSENT:
             continue
         key = _freeze(entry)
-        if key not in seen:
-            seen.add(key)
-            out.append(entry)
+        if key in seen:
+            continue
+        if present is not None and isinstance(entry, dict) and any(present(e, entry) for e in out):
+            continue
+        seen.add(key)
+        out.append(entry)
     return out
 
 
+def route_present(entry: Any, wanted: dict[str, Any]) -> bool:
+    """Whether the host's route ``entry`` is the route ``wanted`` asks for.
+
+    Given fields must agree (the metric too, when given); an omitted gateway
+    means none and an omitted table (or 0) the main one. What NM fills in (a
+    metric, ``table-id: 254``) is no difference, so applying a file twice, or
+    ``show``'s output, adds nothing.
+    """
+    pattern = {k.NEXT_HOP_ADDRESS: "", **wanted}
+    if not pattern.get(k.TABLE_ID):
+        pattern[k.TABLE_ID] = k.MAIN_TABLE
+    return route_matches(entry, pattern)
+
+
 def merge_section(
-    want: Any, have: Any, drop_via: set[str], matches: Callable[[Any, dict[str, Any]], bool]
+    want: Any,
+    have: Any,
+    drop_via: set[str],
+    matches: Callable[[Any, dict[str, Any]], bool],
+    present: Callable[[Any, dict[str, Any]], bool] | None = None,
 ) -> Any:
     """Routes / route-rules: merge the ``config`` lists, keep the rest of the host's section.
 
@@ -60,7 +85,7 @@ def merge_section(
     cur = have_dict.get(k.CONFIG)
     cur_list = cur if isinstance(cur, list) else []
     asked = want.get(k.CONFIG) if isinstance(want, dict) else None
-    merged = merge_entries(cur_list, asked if isinstance(asked, list) else [], matches)
+    merged = merge_entries(cur_list, asked if isinstance(asked, list) else [], matches, present)
     merged = [
         e for e in merged if not (isinstance(e, dict) and e.get(k.NEXT_HOP_INTERFACE) in drop_via)
     ]

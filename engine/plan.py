@@ -109,15 +109,18 @@ def touched(
     merged: dict[str, Any],
     dns_now: dict[str, str] | None = None,
 ) -> set[str]:
-    """Interfaces the apply must look at: mentioned, changed by the merge, or carrying changes.
+    """Interfaces the apply must look at: changed by the merge, or carrying changes.
+
+    A mentioned interface the merge leaves as the host has it is not one of
+    them (nmstate skips those too): applying a file twice, or ``show``'s own
+    output, rewrites no profile and reapplies nothing.
 
     ``dns_now`` (family → interface carrying DNS now) keeps DNS where it is;
     when the DNS config changes or its carrier goes, both the old and the new
     carrier are rewritten.
     """
     cur, new = by_name(current), by_name(merged)
-    names = set(by_name(desired))
-    names |= {n for n, i in new.items() if cur.get(n) != i}
+    names = {n for n, i in new.items() if cur.get(n) != i}
     names |= _route_ifaces(current, merged)
     names |= _changed_ports(cur, new)
     dns_old = (current.get(k.DNS_RESOLVER) or {}).get(k.CONFIG)
