@@ -101,3 +101,12 @@ def test_hostname_running_merges_and_is_verified() -> None:
     (miss,) = verify(desired, merged, host)
     assert (miss.path, miss.wanted, miss.found) == ("hostname.running", "web01", "h1")
     assert verify(desired, merged, merged) == []
+
+
+def test_revert_puts_back_the_running_hostname_it_changed() -> None:
+    from engine.revert import revert_state
+
+    host = {"hostname": {"config": "h1", "running": "h1"}}
+    merged = merge({"hostname": {"running": "web01"}}, host)
+    assert revert_state(host, merged)["hostname"] == {"running": "h1"}
+    assert merge(revert_state(host, merged), merged)["hostname"] == host["hostname"]
