@@ -202,6 +202,8 @@ async def test_route_source_cwnd_types_and_weights_reach_profile_and_kernel(
     assert any(p["ipv4"].get("route-data") for p in lo), "typed routes sit on lo, as nmstate's"
     hops = {(r["next-hop-address"], r["weight"]) for r in _kernel(state, "203.0.113.128/25")}
     assert hops == {("192.0.2.1", 1), ("192.0.2.2", 3)}, "one multipath route, weights kept"
+    again = await apply(demo_sandbox, state)  # show's output, applied back: nothing to do
+    assert again.prepared.plan.steps == [] and again.prepared.changes == []
     # ... and absent entries take them away again, typed ones from lo too.
     await apply(
         demo_sandbox,
