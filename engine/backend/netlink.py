@@ -250,12 +250,14 @@ def read_kernel(netns: str | None = None) -> KernelState:
                 )
             }
         addrs = list(ipr.get_addr())
+        # Both families in one dump per type (AF_UNSPEC): each dump costs ~1 ms here.
         routes = [
             msg
-            for family in (socket.AF_INET, socket.AF_INET6)
             for kind in DUMP_TYPES
-            for msg in ipr.route("dump", family=family, dump_filter={"type": kind})
-            if msg["type"] == kind  # a kernel ignoring the filter sends all of them each time
+            for msg in ipr.route("dump", family=socket.AF_UNSPEC, dump_filter={"type": kind})
+            # A kernel ignoring the filter sends all of them each time; multicast
+            # routing families (ipmr) answer an AF_UNSPEC dump too.
+            if msg["type"] == kind and msg["family"] in (socket.AF_INET, socket.AF_INET6)
         ]
     return shape_kernel(links, addrs, routes, port_vlans)
 
