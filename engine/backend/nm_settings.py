@@ -311,4 +311,28 @@ def iface_to_settings(
                 ip["dns-search"] = list(dns[k.SEARCH])
             if dns.get(k.OPTIONS):
                 ip["dns-options"] = list(dns[k.OPTIONS])
+    _v6_dns_first(nm, dns, dns_on, name)
     return nm
+
+
+#: NM's default DNS priority for a non-VPN profile (``dns-priority: 0`` means this).
+DNS_PRIORITY_DEFAULT = 100
+
+
+def _v6_dns_first(
+    nm: dict[str, dict[str, Any]], dns: dict[str, Any], dns_on: dict[str, str], name: str
+) -> None:
+    """Servers written IPv6 first, both families on this profile: ipv6 ranks first.
+
+    NM keeps ``ipv4.dns`` and ``ipv6.dns`` apart and, at equal priority, lists
+    the IPv4 ones first; one step of ``dns-priority`` (lower wins) keeps the
+    order the user wrote for ``[v6 ..., v4 ...]``. An interleaved order cannot
+    be kept by per-family lists at all.
+    """
+    servers = [str(s) for s in dns.get(k.SERVER) or []]
+    if not (dns_on.get(k.IPV4) == name and dns_on.get(k.IPV6) == name):
+        return
+    families = {":" in s for s in servers}
+    if families == {True, False} and ":" in servers[0]:
+        nm[k.IPV4]["dns-priority"] = DNS_PRIORITY_DEFAULT
+        nm[k.IPV6]["dns-priority"] = DNS_PRIORITY_DEFAULT - 1

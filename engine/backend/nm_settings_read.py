@@ -295,7 +295,11 @@ def _dns_servers(sec: dict[str, Any], family: str) -> list[str]:
 def settings_to_dns(nm: dict[str, Any]) -> dict[str, list[str]]:
     """The DNS config a profile carries: servers of both families, search, options."""
     out: dict[str, list[str]] = {k.SERVER: [], k.SEARCH: [], k.OPTIONS: []}
-    for family in k.IP_FAMILIES:
+
+    def rank(family: str) -> int:  # NM's order: lower dns-priority first (0: default, 100)
+        return int((nm.get(family) or {}).get("dns-priority") or 100)
+
+    for family in sorted(k.IP_FAMILIES, key=rank):
         sec = nm.get(family) or {}
         out[k.SERVER] += _dns_servers(sec, family)
         out[k.SEARCH] += [s for s in sec.get("dns-search") or [] if s not in out[k.SEARCH]]

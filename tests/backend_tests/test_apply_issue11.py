@@ -374,3 +374,51 @@ async def test_show_then_apply_of_the_whole_demo_host_is_a_no_op(
     result = await apply(demo_sandbox, yaml.safe_load(shown.stdout))
     assert result.prepared.plan.steps == [] and log.writes() == []
     assert cli(demo_sandbox, "show").stdout == shown.stdout
+
+
+async def test_dns_example_with_default_routes_applies_in_the_order_written(
+    demo_sandbox: Sandbox,
+) -> None:
+    """nmstate's DNS example (servers IPv6 first) with default routes through eth1.
+
+    NM keeps the families' servers apart and lists IPv4 first at equal
+    priority; the apply used to fail verification on the order and roll
+    everything back, routes included ("default routes missing").
+    """
+    desired = {
+        "dns-resolver": {
+            "config": {
+                "search": ["example.com", "example.org"],
+                "server": ["2001:4860:4860::8888", "8.8.8.8"],
+            }
+        },
+        "routes": {
+            "config": [
+                {
+                    "destination": "0.0.0.0/0",
+                    "next-hop-address": "192.0.2.1",
+                    "next-hop-interface": "eth1",
+                },
+                {
+                    "destination": "::/0",
+                    "next-hop-address": "2001:db8:1::1",
+                    "next-hop-interface": "eth1",
+                },
+            ]
+        },
+        "interfaces": [
+            {
+                "name": "eth1",
+                "type": "ethernet",
+                "state": "up",
+                "ipv4": {"enabled": True, "address": [ip("192.0.2.251", 24)]},
+                "ipv6": {"enabled": True, "address": [ip("2001:db8:1::2", 64)]},
+            }
+        ],
+    }
+    await apply(demo_sandbox, desired)
+    state = await live(demo_sandbox)
+    assert state["dns-resolver"]["config"]["server"] == ["2001:4860:4860::8888", "8.8.8.8"]
+    assert state["dns-resolver"]["running"]["server"] == ["2001:4860:4860::8888", "8.8.8.8"]
+    running = {r["destination"] for r in state["routes"]["running"]}
+    assert {"0.0.0.0/0", "::/0"} <= running
