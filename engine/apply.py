@@ -292,6 +292,9 @@ async def apply_async(
         if prepared.plan.hostname is not None:
             old = (prepared.current.get(k.HOSTNAME) or {}).get(k.CONFIG) or ""
             cp = replace(cp, hostname_before=str(old))
+        if prepared.plan.running_hostname is not None:
+            old = (prepared.current.get(k.HOSTNAME) or {}).get(k.RUNNING) or ""
+            cp = replace(cp, running_before=str(old))
         notes = lifecycle.guard(cp, bus_address, keep_record=not commit)
         try:
             async with lifecycle.keep_alive(client, cp):

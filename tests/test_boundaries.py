@@ -54,6 +54,7 @@ PIPELINE = {
     "engine.rules_topology",
     "engine.schema_messages",
     "engine.merge",
+    "engine.merge_sections",
     "engine.diff",
     "engine.plan",
     "engine.checkpoint",

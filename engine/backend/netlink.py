@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine import keys as k
+from engine.backend.netlink_routes import DUMP_TYPES, routes_of
 from engine.backend.netns import netlink_fd
 from engine.bridge_vlans import ranges_from_kernel, section_from_ranges
 
@@ -238,32 +239,6 @@ def _type_section(iface: dict[str, Any], link: dict[str, Any], names: dict[int, 
         iface[k.VLAN] = {k.BASE_IFACE: base or "", k.ID: data.get("IFLA_VLAN_ID")}
 
 
-def _route(msg: Any, names: dict[int, str]) -> dict[str, Any] | None:
-    """A schema route from an RTM_NEWROUTE, or None for routes nmstate does not show."""
-    if msg["type"] != RTN_UNICAST or msg["proto"] == RT_PROTO_KERNEL:
-        return None
-    nlas = NLAs(msg)
-    family = msg["family"]
-    default = "0.0.0.0" if family == socket.AF_INET else "::"
-    dst = nlas.get("RTA_DST") or default
-    if family == socket.AF_INET6 and dst.startswith("fe80:") and msg["dst_len"] == 64:
-        return None
-    route: dict[str, Any] = {
-        k.DESTINATION: f"{dst}/{msg['dst_len']}",
-        k.TABLE_ID: nlas.get("RTA_TABLE") or msg["table"],
-    }
-    oif = nlas.get("RTA_OIF")
-    if oif:
-        route[k.NEXT_HOP_INTERFACE] = names.get(oif, str(oif))
-    gateway = nlas.get("RTA_GATEWAY")
-    if gateway:
-        route[k.NEXT_HOP_ADDRESS] = gateway
-    priority = nlas.get("RTA_PRIORITY")
-    if priority is not None:
-        route[k.METRIC] = priority
-    return route
-
-
 def read_kernel(netns: str | None = None) -> KernelState:
     """Dump links, addresses and routes (of ``netns``, or of this process's namespace).
 
@@ -271,10 +246,11 @@ def read_kernel(netns: str | None = None) -> KernelState:
     :func:`engine.show.read_live` calls this on a worker thread, so the import overlaps
     the wait for NetworkManager's replies instead of delaying the first request.
 
-    Route dumps ask the kernel for unicast routes only (strict checking, Linux
+    Route dumps ask the kernel for unicast and typed routes only (strict checking, Linux
     ≥ 4.20): the local table's hundreds of local, broadcast and multicast
     entries are never shown, so they need not be decoded. A kernel that
-    ignores the filter sends everything, and :func:`_route` drops it instead.
+    ignores the filter sends everything, and :func:`routes_of` drops it instead.
+    The typed routes (blackhole ...) come in their own dumps, one per type.
     """
     from pyroute2 import IPRoute
 
@@ -290,10 +266,14 @@ def read_kernel(netns: str | None = None) -> KernelState:
                 )
             }
         addrs = list(ipr.get_addr())
+        # Both families in one dump per type (AF_UNSPEC): each dump costs ~1 ms here.
         routes = [
             msg
-            for family in (socket.AF_INET, socket.AF_INET6)
-            for msg in ipr.route("dump", family=family, dump_filter={"type": RTN_UNICAST})
+            for kind in DUMP_TYPES
+            for msg in ipr.route("dump", family=socket.AF_UNSPEC, dump_filter={"type": kind})
+            # A kernel ignoring the filter sends all of them each time; multicast
+            # routing families (ipmr) answer an AF_UNSPEC dump too.
+            if msg["type"] == kind and msg["family"] in (socket.AF_INET, socket.AF_INET6)
         ]
     state = shape_kernel(links, addrs, routes, port_vlans)
     _add_speeds(state, netns)
@@ -381,7 +361,5 @@ def shape_kernel(
         iface[family][k.ENABLED] = True
         iface[family][k.ADDRESS].append({k.IP: ip, k.PREFIX_LENGTH: addr["prefixlen"]})
     for msg in routes:
-        route = _route(msg, names)
-        if route is not None:
-            state.routes.append(route)
+        state.routes += routes_of(msg, NLAs(msg), names)
     return state

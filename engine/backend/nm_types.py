@@ -187,7 +187,13 @@ _ROUTE_ITEM = {
     "src": "s",
     "onlink": "b",
     "mtu": "u",
+    "lock-mtu": "b",
     "cwnd": "u",
+    "lock-cwnd": "b",
+    "initcwnd": "u",
+    "initrwnd": "u",
+    "quickack": "b",
+    "advmss": "u",
 }
 #: The routing-rules item keys (nm-settings-dbus(5)); see engine.backend.nm_route_rules.
 _RULE_ITEM = {
