@@ -42,13 +42,13 @@ def test_set_is_apply_and_no_file_reads_stdin(host: Sandbox) -> None:
     assert out.returncode == 0, out.stderr
     assert "'set' is deprecated" in out.stderr and "use 'apply'" in out.stderr
     again = cli(host, "apply", stdin="hostname:\n  config: demo-host\n")
-    assert again.returncode == 0 and again.stdout.strip() == "no changes", again
+    assert again.returncode == 0 and again.stdout.strip() == "nothing to change", again
 
 
 def test_edit_takes_nmstatectls_no_verify_and_memory_only(host: Sandbox) -> None:
     out = cli(host, "edit", "--no-verify", "--memory-only", "eth1", EDITOR="true")
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "no changes"
+    assert out.stdout.strip() == "nothing to change"
 
 
 def test_statistic_with_current_needs_no_host(tmp_path: Path) -> None:
