@@ -143,3 +143,25 @@ class Draft:
     def rebase(self, current: dict[str, Any]) -> None:
         """Adopt a newer host state as the base; the draft's own edits stay as they are."""
         self.current = current
+
+    def section(self, key: str) -> Any:
+        """The draft's top-level section ``key`` (a copy), or None when the draft has none."""
+        return copy.deepcopy(self.desired.get(key))
+
+    def set_section(self, key: str, value: Any) -> None:
+        """Put a whole top-level section (``routes``, ``dns-resolver`` ...) into the draft.
+
+        ``None`` takes the section out, so a form that is back to the host's
+        values leaves no empty section behind (``dns-resolver: {config: {}}``
+        would mean "remove all DNS settings").
+        """
+        if value is None:
+            if key not in self.desired:
+                return
+            self._push()
+            self.desired = {x: v for x, v in self.desired.items() if x != key}
+            return
+        if self.desired.get(key) == value:
+            return
+        self._push()
+        self.desired = {**self.desired, key: copy.deepcopy(value)}

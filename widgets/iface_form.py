@@ -31,7 +31,7 @@ class Field:
 
     path: Path
     label: str
-    kind: str  # "select", "int", "bool", "text", "addresses", "names"
+    kind: str  # "select", "int", "bool", "text", "addresses", "names", "gateway"
     options: tuple[str, ...] = ()
 
     @property
@@ -89,6 +89,30 @@ BY_TYPE: dict[str, tuple[Field, ...]] = {
 
 def fields_for(iface_type: str) -> tuple[Field, ...]:
     return COMMON + BY_TYPE.get(iface_type, ())
+
+
+# The gateway is not a key of the interface: it is this interface's default route in
+# ``routes.config``, so the form posts GatewayChanged and the screen edits the routes.
+GATEWAY = "gateway"
+GATEWAY_HELP = {
+    k.IPV4: "Default route (0.0.0.0/0) through this interface via this address, "
+    "written to routes.config; empty removes it.",
+    k.IPV6: "Default route (::/0) through this interface via this address, "
+    "written to routes.config; empty removes it.",
+}
+GATEWAY_PLACEHOLDER = {k.IPV4: "192.0.2.1", k.IPV6: "2001:db8::1"}
+
+
+def with_gateway_fields(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+    """``fields`` with a gateway field after each family's addresses."""
+    out: list[Field] = []
+    for field in fields:
+        out.append(field)
+        if field.kind == "addresses" and field.path[0] in GATEWAY_HELP:
+            family = field.path[0]
+            label = "IPv4 gateway" if family == k.IPV4 else "IPv6 gateway"
+            out.append(Field((family, GATEWAY), label, "gateway"))
+    return tuple(out)
 
 
 def get_at(iface: dict[str, Any], path: Path) -> Any:
@@ -177,10 +201,29 @@ class IfaceForm(Widget):
         form: IfaceForm
         iface: dict[str, Any]
 
-    def __init__(self, iface: dict[str, Any], *, id: str | None = None) -> None:
+    @dataclass
+    class GatewayChanged(Message):
+        """The gateway of one family was typed ("" to remove the default route)."""
+
+        form: IfaceForm
+        iface: str
+        family: str
+        address: str
+
+    def __init__(
+        self,
+        iface: dict[str, Any],
+        *,
+        id: str | None = None,
+        gateways: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.iface = copy.deepcopy(iface)
         self.fields = fields_for(str(iface.get(k.TYPE, k.UNKNOWN)))
+        # Without gateways (None) the form has no gateway fields: nobody would act on them.
+        self.gateways = dict(gateways) if gateways is not None else None
+        if gateways is not None:
+            self.fields = with_gateway_fields(self.fields)
         self._by_id = {f.widget_id: f for f in self.fields}
 
     @property
@@ -198,6 +241,8 @@ class IfaceForm(Widget):
         yield Static("", id="field-help")
 
     def _make(self, field: Field, value: Any) -> Widget:
+        if field.kind == "gateway":
+            return self._make_gateway(field)
         help_text = self.help_for(field)
         widget: Widget
         if field.kind == "bool":
@@ -215,7 +260,26 @@ class IfaceForm(Widget):
         widget.tooltip = help_text
         return widget
 
+    def _make_gateway(self, field: Field) -> Widget:
+        family = field.path[0]
+        widget = Input(
+            (self.gateways or {}).get(family, ""),
+            id=field.widget_id,
+            placeholder=GATEWAY_PLACEHOLDER[family],
+        )
+        widget.tooltip = GATEWAY_HELP[family]
+        return widget
+
+    def _gateway_typed(self, field: Field, text: str) -> None:
+        family, address = field.path[0], text.strip()
+        if self.gateways is None or self.gateways.get(family, "") == address:
+            return
+        self.gateways[family] = address
+        self.post_message(self.GatewayChanged(self, self.name_, family, address))
+
     def help_for(self, field: Field) -> str:
+        if field.kind == "gateway":
+            return GATEWAY_HELP[field.path[0]]
         path = f"interfaces[{self.name_}]." + ".".join(field.path)
         return description_at(path, str(self.iface.get(k.TYPE))) or ""
 
@@ -229,6 +293,9 @@ class IfaceForm(Widget):
     def _update(self, widget_id: str | None, value: Any) -> None:
         field = self._by_id.get(widget_id or "")
         if field is None:
+            return
+        if field.kind == "gateway":
+            self._gateway_typed(field, str(value))
             return
         old = get_at(self.iface, field.path)
         new = value if field.kind in ("bool", "select") else from_text(field, str(value), old)

@@ -12,6 +12,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from engine import keys as k
@@ -19,6 +20,7 @@ from engine import yamlio
 from engine.draft import Draft
 from engine.errors import Problem
 from engine.paths import iface_field
+from engine.section_edit import effective_routes, gateways_of, routes_section, with_gateway
 from engine.validate import validate
 from nmtui_state.actions import bindings
 from nmtui_state.screens.host_app import host_app
@@ -42,21 +44,34 @@ class EditScreen(Screen[None]):
         yield Header()
         with Horizontal(id="edit-panes"):
             with Vertical(id="edit-left"):
-                iface = self.draft.iface(self.iface_name) if self.iface_name else None
-                if iface is not None:
-                    yield IfaceForm(iface, id="form")
-                else:
-                    yield Static(
-                        "Pick an interface on the main screen to get a form; "
-                        "the YAML on the right edits the whole draft.",
-                        id="form",
-                    )
+                yield self.make_form()
                 yield Static("", id="teach")
             with Vertical(id="edit-right"):
                 yield Static("[b]Draft[/] nmstate YAML (same draft as the form)", id="yaml-title")
                 yield YamlEditor(self._yaml(), id="yaml")
         yield ProblemList(id="problems")
         yield Footer()
+
+    def make_form(self) -> Widget:
+        """The left pane's form, ``#form`` (a section screen puts its own form there)."""
+        iface = self.draft.iface(self.iface_name) if self.iface_name else None
+        if iface is not None:
+            return self._iface_form(iface)
+        return Static(
+            "Pick an interface on the main screen to get a form; "
+            "the YAML on the right edits the whole draft.",
+            id="form",
+        )
+
+    def _iface_form(self, iface: dict[str, Any]) -> IfaceForm:
+        return IfaceForm(iface, id="form", gateways=gateways_of(self._routes(), iface[k.NAME]))
+
+    def _routes(self) -> list[dict[str, Any]]:
+        """The static routes the host will have with the draft (for the gateway fields)."""
+        return effective_routes(
+            (self.draft.current.get(k.ROUTES) or {}).get(k.CONFIG) or [],
+            (self.draft.desired.get(k.ROUTES) or {}).get(k.CONFIG) or [],
+        )
 
     def on_mount(self) -> None:
         self._validate()
@@ -83,12 +98,16 @@ class EditScreen(Screen[None]):
             return
         iface = self.draft.iface(self.iface_name)
         old = self.query_one("#form")
-        if isinstance(old, IfaceForm) and iface == old.iface:
+        if (
+            isinstance(old, IfaceForm)
+            and iface == old.iface
+            and old.gateways == gateways_of(self._routes(), self.iface_name)
+        ):
             return
         left = self.query_one("#edit-left")
         await old.remove()
         if iface is not None:
-            await left.mount(IfaceForm(iface, id="form"), before=0)
+            await left.mount(self._iface_form(iface), before=0)
         else:
             await left.mount(
                 Static(f"{self.iface_name} is no longer in the draft", id="form"), before=0
@@ -100,6 +119,17 @@ class EditScreen(Screen[None]):
         self._sync_yaml()
         self._validate()
         self._teach(event.iface, before)
+
+    def on_iface_form_gateway_changed(self, event: IfaceForm.GatewayChanged) -> None:
+        """A gateway is the interface's default route: edit ``routes.config``."""
+        host = (self.draft.current.get(k.ROUTES) or {}).get(k.CONFIG) or []
+        draft = (self.draft.desired.get(k.ROUTES) or {}).get(k.CONFIG) or []
+        config = with_gateway(host, draft, event.iface, event.family, event.address)
+        self.draft.set_section(k.ROUTES, routes_section(self.draft.section(k.ROUTES), config))
+        self._sync_yaml()
+        self._validate()
+        text = yamlio.dumps({k.ROUTES: {k.CONFIG: config}}) if config else "routes: {}\n"
+        self.query_one("#teach", Static).update(f"[b]This edit in YAML:[/]\n{text.rstrip()}")
 
     def _teach(self, iface: dict[str, Any], before: dict[str, Any] | None) -> None:
         """Show the YAML this one edit produced (teaching mode)."""

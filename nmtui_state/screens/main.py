@@ -113,6 +113,11 @@ class MainScreen(Screen[None]):
         ref = self.state_tree.selected_ref
         if not self._editable() or self.draft is None:
             return
+        if ref is not None and ref.kind == "section":
+            from nmtui_state.screens.section_edit import SectionEditScreen
+
+            self.app.push_screen(SectionEditScreen(self.draft, ref.name))
+            return
         name = ref.name if ref is not None and ref.kind == "iface" else None
         self.app.push_screen(EditScreen(self.draft, name))
 
