@@ -28,9 +28,9 @@ from engine.validate import description_at
 
 # (key, header, width, placeholder); next-hop-interface is a Select, the rest are inputs.
 COLUMNS: tuple[tuple[str, str, int, str], ...] = (
-    (k.DESTINATION, "destination", 22, "203.0.113.0/24"),
-    (k.NEXT_HOP_ADDRESS, "gateway", 20, "192.0.2.1"),
-    (k.NEXT_HOP_INTERFACE, "interface", 16, ""),
+    (k.DESTINATION, "destination", 20, "network/prefix"),
+    (k.NEXT_HOP_ADDRESS, "gateway", 18, "direct"),
+    (k.NEXT_HOP_INTERFACE, "interface", 13, ""),
     (k.METRIC, "metric", 8, "auto"),
     (k.TABLE_ID, "table", 7, "main"),
 )
@@ -62,13 +62,14 @@ class RoutesForm(Widget):
 
     DEFAULT_CSS = """
     RoutesForm { height: 1fr; }
-    RoutesForm VerticalScroll { height: 1fr; }
-    RoutesForm .route-row, RoutesForm #routes-head { height: 1; margin-bottom: 1; }
+    RoutesForm VerticalScroll { height: 1fr; overflow-x: auto; }
+    RoutesForm .route-row, RoutesForm #routes-head { height: 1; width: auto; margin-bottom: 1; }
     RoutesForm .route-row Input { height: 1; border: none; padding: 0 1; margin-right: 1; }
     RoutesForm .route-row Select { height: 1; margin-right: 1; }
     RoutesForm .route-row SelectCurrent { height: 1; border: none; padding: 0 1; }
-    RoutesForm .route-row Button { height: 1; min-width: 5; border: none; }
-    RoutesForm #routes-head Label { text-style: bold; margin-right: 1; }
+    RoutesForm .route-row Button { height: 1; min-width: 5; width: 5; border: none; padding: 0;
+                                   color: $text-error; }
+    RoutesForm #routes-head Label { text-style: bold; margin-right: 1; padding: 0 0 0 1; }
     RoutesForm #add-route { height: 1; border: none; margin: 0 1; }
     RoutesForm #routes-removed { color: $text-muted; padding: 0 1; }
     RoutesForm #form-title { text-style: bold; padding: 0 1; }
@@ -145,7 +146,7 @@ class RoutesForm(Widget):
             cell.styles.width = width
             cell.tooltip = description_at(f"routes.config[0].{key}") or ""
             cells.append(cell)
-        remove = Button("✕", id=f"{row_id}-remove", variant="error")
+        remove = Button("del", id=f"{row_id}-remove", classes="remove-route")
         remove.tooltip = "Remove this route (a host route gets state: absent)"
         return Horizontal(*cells, remove, classes="route-row", id=row_id)
 

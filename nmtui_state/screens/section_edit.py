@@ -42,6 +42,12 @@ class SectionEditScreen(EditScreen):
         self.section = section
         self.key = SECTIONS[section]
 
+    def on_mount(self) -> None:
+        # A route is a row of five fields: give the routes form the wider part.
+        # (Textual runs EditScreen's on_mount too; this only adds to it.)
+        if self.key == k.ROUTES:
+            self.query_one("#edit-left").styles.width = "2fr"
+
     # -- what the form shows ---------------------------------------------------------
 
     def _host(self) -> Any:
