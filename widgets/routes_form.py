@@ -165,6 +165,20 @@ class RoutesForm(Widget):
         row_id = list(self._rows)[index]
         return self.query_one(f"#{row_id}-{key}")
 
+    def field_for(self, config_index: int, key: str | None) -> Widget | None:
+        """The cell showing ``routes.config[config_index].key`` (a problem's path), if any.
+
+        Absent entries have no row (their route is gone from the form).
+        """
+        if not 0 <= config_index < len(self.draft_routes):
+            return None
+        entry = self.draft_routes[config_index]
+        for index, route in enumerate(self._rows.values()):
+            if route == entry:
+                column = key if key in {c[0] for c in COLUMNS} else k.DESTINATION
+                return self.cell(index, str(column))
+        return None
+
     def _post(self) -> None:
         wanted = [r for r in self.rows if r]  # an empty row is no route (yet)
         config = routes_config(self.host_routes, self.draft_routes, wanted)

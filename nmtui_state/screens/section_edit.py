@@ -17,10 +17,12 @@ from textual.widgets import Static
 from engine import keys as k
 from engine import yamlio
 from engine.draft import Draft
+from engine.paths import split_path
 from engine.section_edit import dns_section, dns_shown, hostname_section, routes_section
 from nmtui_state.screens.edit import EditScreen
 from widgets.dns_form import DnsForm
 from widgets.hostname_form import HostnameForm
+from widgets.problem_list import ProblemList
 from widgets.routes_form import RoutesForm
 
 #: Tree section name (``NodeRef("section", ...)``) → the state's top-level key.
@@ -96,6 +98,30 @@ class SectionEditScreen(EditScreen):
             return
         await old.remove()
         await self.query_one("#edit-left").mount(self.make_form(), before=0)
+
+    def on_problem_list_jump_to(self, event: ProblemList.JumpTo) -> None:
+        """Jump from a problem to its field in this form; else EditScreen goes to the line."""
+        widget = self._field_at(event.problem.path)
+        if widget is not None:
+            event.prevent_default()
+            widget.focus()
+
+    def _field_at(self, path: str) -> Widget | None:
+        parts = split_path(path)
+        form = self.query_one("#form")
+        if parts[:1] != [self.key] or not isinstance(form, RoutesForm | DnsForm | HostnameForm):
+            return None
+        if isinstance(form, RoutesForm):
+            if len(parts) < 3 or not isinstance(parts[2], int):
+                return None
+            key = parts[3] if len(parts) > 3 and isinstance(parts[3], str) else None
+            return form.field_for(parts[2], key)
+        if isinstance(form, DnsForm):
+            dns_key = parts[2] if len(parts) > 2 else None
+            if isinstance(dns_key, str) and dns_key in form.config:
+                return form.field(dns_key)
+            return None
+        return form.query_one("#hostname-config")
 
     # -- form edits into the draft -------------------------------------------------
 

@@ -16,6 +16,7 @@ from nmtui_state.screens.section_edit import SectionEditScreen
 from tests.app_tests.harness import make_app, ready, select, wait_for
 from widgets.dns_form import DnsForm
 from widgets.hostname_form import HostnameForm
+from widgets.problem_list import ProblemList
 from widgets.routes_form import RoutesForm
 from widgets.state_tree import NodeRef
 from widgets.yaml_editor import YamlEditor
@@ -176,3 +177,20 @@ async def test_gateway_applied_shows_in_ip_route(demo_sandbox: Sandbox) -> None:
     routes = json.loads(out.stdout)
     defaults = [r for r in routes if r.get("dst") == "default"]
     assert [(r.get("gateway"), r.get("dev")) for r in defaults] == [("192.0.2.1", "eth1")], routes
+
+
+async def test_a_route_problem_jumps_to_its_cell(module_demo_sandbox: Sandbox) -> None:
+    app = make_app(module_demo_sandbox, watch_host=False)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await _open_section(pilot, app, "routes")
+        await pilot.click("#add-route")
+        await wait_for(pilot, lambda: bool(app.screen.query("#route-2-destination")))
+        await _type(pilot, app, "#route-2-destination", "198.18.0.0/15")
+        await _type(pilot, app, "#route-2-next-hop-address", "192.0.2")
+        problems = app.screen.query_one(ProblemList)
+        await wait_for(pilot, lambda: bool(problems.errors))
+        assert [p.path for p in problems.errors] == ["routes.config[0].next-hop-address"]
+        problems.focus()
+        problems.highlighted = 0
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: getattr(app.focused, "id", "") == "route-2-next-hop-address")
