@@ -64,7 +64,9 @@ class EditScreen(Screen[None]):
         )
 
     def _iface_form(self, iface: dict[str, Any]) -> IfaceForm:
-        return IfaceForm(iface, id="form", gateways=gateways_of(self._routes(), iface[k.NAME]))
+        # A port (of a bridge, a bond) has no IP of its own: no gateway fields for it.
+        gateways = None if iface.get(k.CONTROLLER) else gateways_of(self._routes(), iface[k.NAME])
+        return IfaceForm(iface, id="form", gateways=gateways)
 
     def _routes(self) -> list[dict[str, Any]]:
         """The static routes the host will have with the draft (for the gateway fields)."""
@@ -101,7 +103,7 @@ class EditScreen(Screen[None]):
         if (
             isinstance(old, IfaceForm)
             and iface == old.iface
-            and old.gateways == gateways_of(self._routes(), self.iface_name)
+            and old.gateways in (None, gateways_of(self._routes(), self.iface_name))
         ):
             return
         left = self.query_one("#edit-left")

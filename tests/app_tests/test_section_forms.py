@@ -154,6 +154,14 @@ async def test_gateway_on_eth1_adds_the_default_route(module_demo_sandbox: Sandb
         await _type(pilot, app, "#f-ipv4-gateway", "")
         await wait_for(pilot, lambda: "0.0.0.0/0" not in _yaml(app))
         assert "routes" not in app.draft.desired
+        # A bridge port has no IP of its own, so its form has no gateway.
+        app.set_focus(None)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await select(pilot, app, "eth2")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: bool(app.screen.query("#f-mtu")))
+        assert not app.screen.query("#f-ipv4-gateway")
 
 
 async def test_gateway_applied_shows_in_ip_route(demo_sandbox: Sandbox) -> None:
