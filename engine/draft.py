@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine import keys as k
+from engine.errors import Problem
 
 # What of a live interface belongs in a desired state (the rest is runtime data).
 CONFIG_KEYS = (
@@ -32,6 +33,10 @@ CONFIG_KEYS = (
     "802.1x",
 )
 UNDO_LIMIT = 200
+
+
+class DraftShapeError(ValueError):
+    """The draft's ``interfaces`` is not a list of mappings, so no interface can be edited in it."""
 
 
 def config_of(iface: dict[str, Any]) -> dict[str, Any]:
@@ -96,9 +101,40 @@ class Draft:
             self._push()
             self.desired = copy.deepcopy(desired)
 
+    def interfaces(self) -> list[dict[str, Any]]:
+        """The draft's interface entries that are mappings (none when ``interfaces`` is not a list).
+
+        The YAML editor hands over whatever parses, and a mapping or a number
+        where the list belongs must not break lookups: validation reports it.
+        """
+        ifaces = self.desired.get(k.INTERFACES)
+        if not isinstance(ifaces, list):
+            return []
+        return [i for i in ifaces if isinstance(i, dict)]
+
+    def shape_problem(self) -> Problem | None:
+        """Why interfaces cannot be edited by form right now (``interfaces`` is no list of maps)."""
+        ifaces = self.desired.get(k.INTERFACES)
+        if ifaces is None:
+            return None
+        if not isinstance(ifaces, list):
+            return Problem(
+                k.INTERFACES,
+                "expected a list of interfaces",
+                "write a list: one '- name: ...' entry per interface",
+            )
+        for i, iface in enumerate(ifaces):
+            if not isinstance(iface, dict):
+                return Problem(
+                    f"{k.INTERFACES}[{i}]",
+                    "expected an interface (name: ..., type: ...)",
+                    "make each list entry a mapping with 'name:' and 'type:'",
+                )
+        return None
+
     def iface(self, name: str) -> dict[str, Any] | None:
         """The draft's interface ``name``, falling back to its current configuration."""
-        for iface in self.desired.get(k.INTERFACES, []):
+        for iface in self.interfaces():
             if iface.get(k.NAME) == name:
                 found: dict[str, Any] = copy.deepcopy(iface)
                 return found
@@ -107,8 +143,18 @@ class Draft:
                 return config_of(iface)
         return None
 
+    def _check_shape(self) -> None:
+        problem = self.shape_problem()
+        if problem is not None:
+            raise DraftShapeError(f"{problem.path}: {problem.message}")
+
     def set_iface(self, iface: dict[str, Any]) -> None:
-        """Put ``iface`` (a whole interface) into the draft, replacing its previous entry."""
+        """Put ``iface`` (a whole interface) into the draft, replacing its previous entry.
+
+        Raises DraftShapeError while ``interfaces`` is not a list of mappings:
+        replacing it would silently throw away what the user wrote there.
+        """
+        self._check_shape()
         ifaces = list(self.desired.get(k.INTERFACES, []))
         for i, old in enumerate(ifaces):
             if old.get(k.NAME) == iface.get(k.NAME):
@@ -135,6 +181,7 @@ class Draft:
 
     def drop_iface(self, name: str) -> None:
         """Forget the draft's edits of ``name`` (the host's interface is untouched)."""
+        self._check_shape()
         ifaces = [i for i in self.desired.get(k.INTERFACES, []) if i.get(k.NAME) != name]
         if len(ifaces) != len(self.desired.get(k.INTERFACES, [])):
             self._push()

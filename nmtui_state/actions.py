@@ -65,6 +65,7 @@ CATALOGUE: dict[str, Action] = {
         Action("review", "v", "review", "Review", where="main"),
         Action("edit.back", "escape", "back", "Back", where="edit"),
         Action("edit.review", "ctrl+r", "review", "Review", where="edit"),
+        Action("edit.switch", "f2", "switch_pane", "Form/YAML", where="edit"),
         Action("undo", "ctrl+z", "undo", "Undo", where="edit"),
         Action("redo", "ctrl+y", "redo", "Redo", where="edit"),
         Action("teach", "ctrl+t", "toggle_teach", "Teaching", where="edit"),

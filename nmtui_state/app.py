@@ -59,6 +59,8 @@ class NmtuiStateApp(App[int]):
         self.draft: Draft | None = None
         self.pending: Checkpoint | None = None
         self.last_outcome = ""
+        # YAML typed in the edit screen that does not parse yet: a crash saves it too.
+        self.unparsed_yaml: str | None = None
         self._debounce: Timer | None = None
 
     # -- start-up and live refresh ------------------------------------------------
@@ -309,12 +311,24 @@ def run(args: argparse.Namespace) -> int:
         countdown=int(getattr(args, "countdown", 60)),
     )
     try:
-        result: Any = app.run()
+        result: Any = run_app(app)
     finally:
         from nmtui_state.hangup import app_done
 
         app_done()
     return int(result or 0)
+
+
+def run_app(app: NmtuiStateApp, **run_kwargs: Any) -> Any:
+    """``app.run()``; if it stops on an internal error, the draft is saved and its path said."""
+    from nmtui_state.crash import run_guarded
+
+    return run_guarded(
+        lambda: app.run(**run_kwargs),
+        lambda: app.return_code,
+        lambda: app.draft,
+        lambda: app.unparsed_yaml,
+    )
 
 
 def _verdict(what: str, report: RestoreReport | None) -> str:

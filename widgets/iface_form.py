@@ -219,6 +219,10 @@ class IfaceForm(Widget):
         path = f"interfaces[{self.name_}]." + ".".join(field.path)
         return description_at(path, str(self.iface.get(k.TYPE))) or ""
 
+    def first_field(self) -> Widget | None:
+        """The form's first field (where focus goes when the form is entered by key)."""
+        return self.query_one(f"#{self.fields[0].widget_id}") if self.fields else None
+
     def field_widget(self, path: Path) -> Widget | None:
         """The input of the field at ``path`` (to jump there from a problem)."""
         for field in self.fields:

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Static
 
 from engine import keys as k
 from engine import yamlio
-from engine.draft import Draft
+from engine.draft import Draft, DraftShapeError
 from engine.errors import Problem
 from engine.paths import iface_field
 from engine.validate import validate
@@ -30,7 +30,7 @@ from widgets.yaml_editor import YamlEditor
 class EditScreen(Screen[None]):
     """Edit the draft by form and by YAML."""
 
-    BINDINGS = bindings("edit.back", "edit.review", "undo", "redo", "teach", "save")
+    BINDINGS = bindings("edit.back", "edit.review", "edit.switch", "undo", "redo", "teach", "save")
 
     def __init__(self, draft: Draft, name: str | None) -> None:
         super().__init__()
@@ -96,7 +96,11 @@ class EditScreen(Screen[None]):
 
     def on_iface_form_changed(self, event: IfaceForm.Changed) -> None:
         before = self.draft.iface(event.iface[k.NAME])
-        self.draft.set_iface(event.iface)
+        try:
+            self.draft.set_iface(event.iface)
+        except DraftShapeError as exc:
+            self.notify(f"Form edit not taken: {exc}; fix the YAML first", severity="error")
+            return
         self._sync_yaml()
         self._validate()
         self._teach(event.iface, before)
@@ -112,6 +116,7 @@ class EditScreen(Screen[None]):
         self.query_one("#teach", Static).update(f"[b]This edit in YAML:[/]\n{text.rstrip()}")
 
     async def on_yaml_editor_parsed(self, event: YamlEditor.Parsed) -> None:
+        host_app(self).unparsed_yaml = None if event.state is not None else event.editor.text
         if event.state is None:
             problem = event.problem or Problem("", "the YAML does not parse")
             self.problems = [problem]
@@ -145,6 +150,20 @@ class EditScreen(Screen[None]):
     async def action_redo(self) -> None:
         if self.draft.redo():
             await self._after_history()
+
+    def action_switch_pane(self) -> None:
+        """Move the focus between the form and the YAML editor (one key, from anywhere).
+
+        ``set_focus`` at once, not ``focus()`` (deferred): keys typed right after F2
+        must land in the pane F2 went to.
+        """
+        editor = self.query_one(YamlEditor)
+        if not editor.has_focus:
+            self.set_focus(editor)
+            return
+        form = self.query_one("#form")
+        first = form.first_field() if isinstance(form, IfaceForm) else None
+        self.set_focus(first or self.query_one(ProblemList))
 
     def action_toggle_teach(self) -> None:
         teaching = not self.app_teaching

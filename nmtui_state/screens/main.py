@@ -11,7 +11,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from engine import keys as k
-from engine.draft import Draft
+from engine.draft import Draft, DraftShapeError
 from engine.show import LiveState
 from nmtui_state.actions import bindings
 from nmtui_state.screens.host_app import host_app
@@ -73,7 +73,7 @@ class MainScreen(Screen[None]):
             parts.append(f"[b]note:[/] {live.nm_missing}")
         draft = self.draft
         if draft is not None and not draft.empty:
-            names = [i.get(k.NAME) for i in draft.desired.get(k.INTERFACES, [])]
+            names = [i.get(k.NAME) for i in draft.interfaces()]
             parts.append(f"draft: {', '.join(map(str, names)) or 'global settings'} — v to review")
         outcome = getattr(self.app, "last_outcome", "")
         if outcome:
@@ -125,7 +125,8 @@ class MainScreen(Screen[None]):
 
         def added(iface: dict[str, Any] | None) -> None:
             if iface is not None and self.draft is not None:
-                self.draft.set_iface(iface)
+                if not self._draft_edit(self.draft.set_iface, iface):
+                    return
                 self.app.push_screen(EditScreen(self.draft, iface[k.NAME]))
 
         self.app.push_screen(AddIfaceScreen(), added)
@@ -134,9 +135,19 @@ class MainScreen(Screen[None]):
         name = self._selected_iface()
         if name is None or not self._editable() or self.draft is None:
             return
-        self.draft.set_state(name, state)
+        if not self._draft_edit(self.draft.set_state, name, state):
+            return
         self.notify(f"draft: {name} → {state} (v to review)")
         self._status()
+
+    def _draft_edit(self, edit: Any, *args: Any) -> bool:
+        """Run one draft edit; a draft whose ``interfaces`` is broken refuses it, said here."""
+        try:
+            edit(*args)
+        except DraftShapeError as exc:
+            self.notify(f"Not changed: the draft's {exc}; fix the YAML first", severity="error")
+            return False
+        return True
 
     def action_set_down(self) -> None:
         self._set_state(k.DOWN)

@@ -88,3 +88,21 @@ def test_problem_paths_name_the_interface_and_its_field() -> None:
     assert iface_field("interfaces[eth1].802.1x.password") == ("eth1", ("802.1x", "password"))
     assert iface_field("routes.config[0]") == (None, ())
     assert iface_field("interfaces[0]") == (None, ())
+
+
+def test_interfaces_that_are_not_a_list_are_a_problem_not_a_crash() -> None:
+    import pytest
+
+    from engine.draft import DraftShapeError
+
+    draft = Draft(current={"interfaces": [{"name": "eth1", "type": "ethernet", "mtu": 1500}]})
+    draft.replace({"interfaces": {"type": "veth"}})
+    assert draft.interfaces() == []
+    assert draft.iface("eth1") == {"name": "eth1", "type": "ethernet", "mtu": 1500}
+    problem = draft.shape_problem()
+    assert problem is not None and problem.path == "interfaces"
+    with pytest.raises(DraftShapeError):
+        draft.set_iface({"name": "eth1", "type": "ethernet", "mtu": 9000})
+    assert draft.desired == {"interfaces": {"type": "veth"}}  # what was written stays
+    draft.replace({"interfaces": ["eth1"]})
+    assert draft.shape_problem() is not None and draft.iface("eth1") is not None
