@@ -182,6 +182,9 @@ class IfaceForm(Widget):
         self.iface = copy.deepcopy(iface)
         self.fields = fields_for(str(iface.get(k.TYPE, k.UNKNOWN)))
         self._by_id = {f.widget_id: f for f in self.fields}
+        # What each widget was last given by the form itself (built or loaded): its
+        # echo (a Select or Input posting Changed for a value it was set to) is no edit.
+        self._shown: dict[str, Any] = {}
 
     @property
     def name_(self) -> str:
@@ -197,23 +200,52 @@ class IfaceForm(Widget):
                     yield self._make(field, value)
         yield Static("", id="field-help")
 
+    @staticmethod
+    def _display(field: Field, value: Any) -> Any:
+        """The value a field's widget shows for ``value``."""
+        if field.kind == "bool":
+            return bool(value)
+        if field.kind == "select":
+            return value if value in field.options else field.options[0]
+        return to_text(field, value)
+
     def _make(self, field: Field, value: Any) -> Widget:
         help_text = self.help_for(field)
+        shown = self._display(field, value)
+        self._shown[field.widget_id] = shown
         widget: Widget
         if field.kind == "bool":
-            widget = Switch(value=bool(value), id=field.widget_id)
+            widget = Switch(value=shown, id=field.widget_id)
         elif field.kind == "select":
             options = [(o, o) for o in field.options]
-            current = value if value in field.options else field.options[0]
-            widget = Select(options, value=current, allow_blank=False, id=field.widget_id)
+            widget = Select(options, value=shown, allow_blank=False, id=field.widget_id)
         else:
             widget = Input(
-                to_text(field, value),
+                shown,
                 id=field.widget_id,
                 placeholder="192.0.2.1/24, ..." if field.kind == "addresses" else "",
             )
         widget.tooltip = help_text
         return widget
+
+    def load(self, iface: dict[str, Any]) -> bool:
+        """Show ``iface`` in place (keeps scroll and focus); False when its type needs a new form.
+
+        Only widgets whose value differs are set, and what is set is remembered
+        as shown, so the widgets' Changed echoes post no edit back.
+        """
+        if str(iface.get(k.TYPE, k.UNKNOWN)) != str(self.iface.get(k.TYPE, k.UNKNOWN)):
+            return False
+        if iface.get(k.NAME) != self.iface.get(k.NAME):
+            return False
+        self.iface = copy.deepcopy(iface)
+        for field in self.fields:
+            shown = self._display(field, get_at(self.iface, field.path))
+            widget: Any = self.query_one(f"#{field.widget_id}")
+            if widget.value != shown:
+                self._shown[field.widget_id] = shown
+                widget.value = shown
+        return True
 
     def help_for(self, field: Field) -> str:
         path = f"interfaces[{self.name_}]." + ".".join(field.path)
@@ -232,8 +264,9 @@ class IfaceForm(Widget):
 
     def _update(self, widget_id: str | None, value: Any) -> None:
         field = self._by_id.get(widget_id or "")
-        if field is None:
+        if field is None or self._shown.get(field.widget_id) == value:
             return
+        self._shown[field.widget_id] = value
         old = get_at(self.iface, field.path)
         new = value if field.kind in ("bool", "select") else from_text(field, str(value), old)
         if new == old:

@@ -49,11 +49,16 @@ class YamlEditor(TextArea):
 
     def set_text_quietly(self, text: str) -> None:
         """Replace the text (from a form edit) without echoing a Parsed back."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
         if text == self.text:
             return
         self._quiet = True
         row = self.cursor_location[0]
-        self.load_text(text)
+        # One edit, not load_text: the editor's own undo (Ctrl+Z in it) can bring back
+        # what was there before, and its history of typing is kept.
+        self.replace(text, (0, 0), self.document.end, maintain_selection_offset=False)
         self.cursor_location = (min(row, self.document.line_count - 1), 0)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
@@ -65,13 +70,24 @@ class YamlEditor(TextArea):
             self._timer.stop()
         self._timer = self.set_timer(PARSE_DELAY_S, self.parse_now)
 
-    def parse_now(self) -> None:
+    @property
+    def pending(self) -> bool:
+        """Typed text that has not been parsed (and reported) yet."""
+        return self._timer is not None
+
+    def parse(self) -> tuple[dict[str, Any] | None, Problem | None]:
+        """The text as a state, or why it does not parse (synchronous, posts nothing)."""
         try:
-            state = yamlio.loads(self.text, "draft")
+            return yamlio.loads(self.text, "draft"), None
         except InvalidInput as exc:
-            self.post_message(self.Parsed(self, None, exc.problems[0] if exc.problems else None))
-            return
-        self.post_message(self.Parsed(self, state, None))
+            return None, exc.problems[0] if exc.problems else Problem("", "cannot parse YAML")
+
+    def parse_now(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        state, problem = self.parse()
+        self.post_message(self.Parsed(self, state, problem))
 
     def goto_line(self, line: int) -> None:
         """Put the cursor on 1-based ``line`` and focus."""

@@ -37,6 +37,7 @@ class EditScreen(Screen[None]):
         self.draft = draft
         self.iface_name = name
         self.problems: list[Problem] = []
+        self.yaml_broken = False  # the editor's text does not parse: form edits are refused
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,11 +80,16 @@ class EditScreen(Screen[None]):
         self.query_one(YamlEditor).set_text_quietly(self._yaml())
 
     async def _rebuild_form(self) -> None:
+        """Show the draft's interface in the form: in place when it can (scroll and focus stay)."""
         if self.iface_name is None:
             return
         iface = self.draft.iface(self.iface_name)
         old = self.query_one("#form")
-        if isinstance(old, IfaceForm) and iface == old.iface:
+        if (
+            isinstance(old, IfaceForm)
+            and iface is not None
+            and (iface == old.iface or old.load(iface))
+        ):
             return
         left = self.query_one("#edit-left")
         await old.remove()
@@ -94,14 +100,46 @@ class EditScreen(Screen[None]):
                 Static(f"{self.iface_name} is no longer in the draft", id="form"), before=0
             )
 
+    def _set_form_usable(self, usable: bool) -> None:
+        """Grey the form out while the YAML cannot be taken (it would be overwritten)."""
+        form = self.query_one("#form")
+        if isinstance(form, IfaceForm):
+            form.disabled = not usable
+
+    def _refuse_form_edit(self, form: IfaceForm, why: str) -> None:
+        self.notify(f"Form edit not taken: {why}", severity="error")
+        iface = self.draft.iface(form.name_)
+        if iface is not None:
+            form.load(iface)  # the form shows the draft again, the YAML text stays as typed
+
     def on_iface_form_changed(self, event: IfaceForm.Changed) -> None:
+        """Take a form edit, unless the YAML holds text the edit would overwrite.
+
+        Text still being typed is taken first when it parses; when it does not
+        parse (or ``interfaces`` is no list) the edit is refused and the text
+        kept: rewriting the editor from the last good state would discard it.
+        """
+        editor = self.query_one(YamlEditor)
+        state, problem = editor.parse() if editor.pending or self.yaml_broken else (None, None)
+        if problem is not None:
+            where = f" (line {problem.line})" if problem.line else ""
+            self._refuse_form_edit(event.form, f"the YAML does not parse{where}; fix it first")
+            return
+        if state is not None:
+            editor.parse_now()  # report it as usual; the draft takes it now
+            self.draft.replace(state)
+            if self.draft.iface(event.form.name_) != event.form.iface:
+                self._refuse_form_edit(event.form, "the YAML just changed this interface")
+                return
         before = self.draft.iface(event.iface[k.NAME])
+        changed_from = self.draft.desired
         try:
             self.draft.set_iface(event.iface)
         except DraftShapeError as exc:
-            self.notify(f"Form edit not taken: {exc}; fix the YAML first", severity="error")
+            self._refuse_form_edit(event.form, f"{exc}; fix the YAML first")
             return
-        self._sync_yaml()
+        if self.draft.desired is not changed_from:
+            self._sync_yaml()
         self._validate()
         self._teach(event.iface, before)
 
@@ -117,13 +155,16 @@ class EditScreen(Screen[None]):
 
     async def on_yaml_editor_parsed(self, event: YamlEditor.Parsed) -> None:
         host_app(self).unparsed_yaml = None if event.state is not None else event.editor.text
+        self.yaml_broken = event.state is None
         if event.state is None:
             problem = event.problem or Problem("", "the YAML does not parse")
             self.problems = [problem]
             self.query_one(ProblemList).set_problems(self.problems)
+            self._set_form_usable(False)
             return
         self.draft.replace(event.state)
         await self._rebuild_form()
+        self._set_form_usable(self.draft.shape_problem() is None)
         self._validate()
 
     def on_problem_list_jump_to(self, event: ProblemList.JumpTo) -> None:
