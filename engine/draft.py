@@ -33,6 +33,8 @@ CONFIG_KEYS = (
     "802.1x",
 )
 UNDO_LIMIT = 200
+# The main screen's global sections and the state key each one edits.
+SECTION_KEYS = {"routes": k.ROUTES, "dns": k.DNS_RESOLVER, "hostname": k.HOSTNAME}
 
 
 class DraftShapeError(ValueError):
@@ -147,6 +149,29 @@ class Draft:
         problem = self.shape_problem()
         if problem is not None:
             raise DraftShapeError(f"{problem.path}: {problem.message}")
+
+    def view(self, name: str | None = None, section: str | None = None) -> dict[str, Any]:
+        """The draft as the YAML editor shows it: with the current config of what is edited.
+
+        Like ``nmstatectl edit``, editing interface ``name`` (or the ``routes``,
+        ``dns``, ``hostname`` section) shows its current configuration when the
+        draft does not mention it yet; the draft itself is unchanged until the
+        user edits that text.
+        """
+        shown = copy.deepcopy(self.desired)
+        listed = name is None or any(i.get(k.NAME) == name for i in self.interfaces())
+        if not listed and isinstance(shown.get(k.INTERFACES, []), list):
+            iface = self.iface(str(name))
+            if iface is not None:
+                shown[k.INTERFACES] = [*shown.get(k.INTERFACES, []), iface]
+        key = SECTION_KEYS.get(section or "")
+        if key is not None and key not in shown:
+            config = (self.current.get(key) or {}).get(k.CONFIG)
+            if key == k.HOSTNAME and not config:
+                config = (self.current.get(key) or {}).get(k.RUNNING)
+            empty: Any = [] if key == k.ROUTES else {}
+            shown[key] = {k.CONFIG: copy.deepcopy(config) if config is not None else empty}
+        return shown
 
     def set_iface(self, iface: dict[str, Any]) -> None:
         """Put ``iface`` (a whole interface) into the draft, replacing its previous entry.

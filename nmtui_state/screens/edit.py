@@ -32,10 +32,11 @@ class EditScreen(Screen[None]):
 
     BINDINGS = bindings("edit.back", "edit.review", "edit.switch", "undo", "redo", "teach", "save")
 
-    def __init__(self, draft: Draft, name: str | None) -> None:
+    def __init__(self, draft: Draft, name: str | None, section: str | None = None) -> None:
         super().__init__()
         self.draft = draft
         self.iface_name = name
+        self.section = section  # "routes", "dns", "hostname": a global section, YAML only
         self.problems: list[Problem] = []
         self.yaml_broken = False  # the editor's text does not parse: form edits are refused
 
@@ -47,11 +48,7 @@ class EditScreen(Screen[None]):
                 if iface is not None:
                     yield IfaceForm(iface, id="form")
                 else:
-                    yield Static(
-                        "Pick an interface on the main screen to get a form; "
-                        "the YAML on the right edits the whole draft.",
-                        id="form",
-                    )
+                    yield Static(self._no_form_text(), id="form")
                 yield Static("", id="teach")
             with Vertical(id="edit-right"):
                 yield Static("[b]Draft[/] nmstate YAML (same draft as the form)", id="yaml-title")
@@ -62,13 +59,30 @@ class EditScreen(Screen[None]):
     def on_mount(self) -> None:
         self._validate()
         self.query_one("#teach", Static).display = self.app_teaching
+        if not isinstance(self.query_one("#form"), IfaceForm):
+            self.set_focus(self.query_one(YamlEditor))
+
+    def _no_form_text(self) -> str:
+        if self.section == "routes":
+            return (
+                "Routes are edited in the YAML on the right. nmstate adds the routes listed; "
+                "a route with 'state: absent' removes every route it matches."
+            )
+        if self.section in ("dns", "hostname"):
+            what = "DNS" if self.section == "dns" else "The hostname"
+            return f"{what} is edited in the YAML on the right."
+        return (
+            "Pick an interface on the main screen to get a form; "
+            "the YAML on the right edits the whole draft."
+        )
 
     @property
     def app_teaching(self) -> bool:
         return host_app(self).teaching
 
     def _yaml(self) -> str:
-        return yamlio.dumps(self.draft.desired) if self.draft.desired else ""
+        shown = self.draft.view(self.iface_name, self.section)
+        return yamlio.dumps(shown) if shown else ""
 
     def _validate(self) -> None:
         text = self.query_one(YamlEditor).text

@@ -114,7 +114,8 @@ class MainScreen(Screen[None]):
         if not self._editable() or self.draft is None:
             return
         name = ref.name if ref is not None and ref.kind == "iface" else None
-        self.app.push_screen(EditScreen(self.draft, name))
+        section = ref.name if ref is not None and ref.kind == "section" else None
+        self.app.push_screen(EditScreen(self.draft, name, section))
 
     def action_add_iface(self) -> None:
         from nmtui_state.screens.add_iface import AddIfaceScreen

@@ -106,3 +106,19 @@ def test_interfaces_that_are_not_a_list_are_a_problem_not_a_crash() -> None:
     assert draft.desired == {"interfaces": {"type": "veth"}}  # what was written stays
     draft.replace({"interfaces": ["eth1"]})
     assert draft.shape_problem() is not None and draft.iface("eth1") is not None
+
+
+def test_view_shows_the_current_config_of_what_is_edited_without_changing_the_draft() -> None:
+    current = {
+        "interfaces": [{"name": "eth1", "type": "ethernet", "mtu": 1500, "mac-address": "x"}],
+        "routes": {"config": [{"destination": "0.0.0.0/0", "next-hop-interface": "eth1"}]},
+        "hostname": {"running": "h1"},
+    }
+    draft = Draft(current=current)
+    assert draft.view("eth1")["interfaces"] == [{"name": "eth1", "type": "ethernet", "mtu": 1500}]
+    assert draft.view(section="routes")["routes"] == current["routes"]
+    assert draft.view(section="hostname") == {"hostname": {"config": "h1"}}
+    assert draft.view(section="dns") == {"dns-resolver": {"config": {}}}
+    assert draft.empty
+    draft.set_iface({"name": "eth1", "type": "ethernet", "mtu": 9000})
+    assert draft.view("eth1")["interfaces"] == [{"name": "eth1", "type": "ethernet", "mtu": 9000}]
