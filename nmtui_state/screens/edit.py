@@ -217,7 +217,8 @@ class EditScreen(Screen[None]):
             self.set_focus(editor)
             return
         form = self.query_one("#form")
-        first = form.first_field() if isinstance(form, IfaceForm) else None
+        usable = isinstance(form, IfaceForm) and not form.disabled
+        first = form.first_field() if isinstance(form, IfaceForm) and usable else None
         self.set_focus(first or self.query_one(ProblemList))
 
     def action_toggle_teach(self) -> None:

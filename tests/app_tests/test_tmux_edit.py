@@ -49,7 +49,8 @@ def test_interfaces_as_a_mapping_typed_in_tmux_is_listed_and_the_app_lives() -> 
         _tmux("send-keys", "-t", session, "e")
         _wait_screen(session, lambda s: "Draft" in s and "IPv4" in s, timeout=10)
         _tmux("send-keys", "-t", session, "F2")  # focus the YAML editor
-        _type_until(session, "interfaces:", lambda s: "1  interfaces:" in s)
+        # The editor starts with br0's config; F7 + typing replaces all of it.
+        _type_until(session, "interfaces:", lambda s: "interfaces:" in s and "name: br0" not in s)
         _tmux("send-keys", "-t", session, "Enter")
         _tmux("send-keys", "-t", session, "-l", "  type: veth")
         screen = _wait_screen(session, lambda s: "expected a list" in s, timeout=10)
