@@ -2,6 +2,8 @@
 
 Parsing is debounced so typing stays smooth; a parse error is reported as
 a Problem with its line, and the last good state is kept by the screen.
+Lines that have problems carry a mark in the gutter (``✗``, in red where
+there is colour), so they can be found while scrolling the text.
 """
 
 from __future__ import annotations
@@ -9,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.segment import Segment
+from rich.style import Style
 from textual.message import Message
+from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import TextArea
 
@@ -17,6 +22,8 @@ from engine import yamlio
 from engine.errors import InvalidInput, Problem
 
 PARSE_DELAY_S = 0.3
+MARK = "✗"
+MARK_STYLE = Style(color="red", bold=True)
 
 
 class YamlEditor(TextArea):
@@ -46,6 +53,27 @@ class YamlEditor(TextArea):
         self.indent_width = 2
         self._timer: Timer | None = None
         self._quiet = False
+        self.problem_lines: frozenset[int] = frozenset()  # 1-based lines marked in the gutter
+
+    def mark_lines(self, lines: set[int] | frozenset[int]) -> None:
+        """Mark these 1-based lines as having problems (replaces the previous marks)."""
+        lines = frozenset(lines)
+        if lines != self.problem_lines:
+            self.problem_lines = lines
+            self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        """TextArea's line, with the gutter's margin showing the mark on a problem line."""
+        strip = super().render_line(y)
+        row = self.scroll_offset.y + y  # soft_wrap is off: one document line per row
+        if row + 1 not in self.problem_lines or not self.show_line_numbers:
+            return strip
+        width = self.gutter_width
+        if strip.cell_length < width or width < 2:
+            return strip
+        gutter, rest = strip.crop(0, width - 2), strip.crop(width - 1, strip.cell_length)
+        mark = Strip([Segment(MARK, MARK_STYLE)], 1)
+        return Strip.join([gutter, mark, rest])
 
     def set_text_quietly(self, text: str) -> None:
         """Replace the text (from a form edit) without echoing a Parsed back."""
@@ -89,8 +117,11 @@ class YamlEditor(TextArea):
         state, problem = self.parse()
         self.post_message(self.Parsed(self, state, problem))
 
-    def goto_line(self, line: int) -> None:
-        """Put the cursor on 1-based ``line`` and focus."""
-        self.cursor_location = (max(0, line - 1), 0)
+    def goto_line(self, line: int, column: int | None = None, focus: bool = True) -> None:
+        """Put the cursor on 1-based ``line`` (and ``column``), and focus unless told not to."""
+        row = min(max(0, line - 1), self.document.line_count - 1)
+        col = max(0, (column or 1) - 1)
+        self.cursor_location = (row, min(col, len(self.document.get_line(row))))
         self.scroll_cursor_visible(center=True)
-        self.focus()
+        if focus:
+            self.focus()

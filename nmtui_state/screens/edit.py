@@ -87,8 +87,12 @@ class EditScreen(Screen[None]):
     def _validate(self) -> None:
         text = self.query_one(YamlEditor).text
         problems = validate(self.draft.desired, self.draft.current) if self.draft.desired else []
-        self.problems = yamlio.attach_lines(problems, text, "draft")
-        self.query_one(ProblemList).set_problems(self.problems)
+        self._show_problems(yamlio.attach_lines(problems, text, "draft"))
+
+    def _show_problems(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        self.query_one(ProblemList).set_problems(problems)
+        self.query_one(YamlEditor).mark_lines({p.line for p in problems if p.line})
 
     def _sync_yaml(self) -> None:
         self.query_one(YamlEditor).set_text_quietly(self._yaml())
@@ -172,8 +176,7 @@ class EditScreen(Screen[None]):
         self.yaml_broken = event.state is None
         if event.state is None:
             problem = event.problem or Problem("", "the YAML does not parse")
-            self.problems = [problem]
-            self.query_one(ProblemList).set_problems(self.problems)
+            self._show_problems([problem])
             self._set_form_usable(False)
             return
         self.draft.replace(event.state)
@@ -182,16 +185,24 @@ class EditScreen(Screen[None]):
         self._validate()
 
     def on_problem_list_jump_to(self, event: ProblemList.JumpTo) -> None:
-        name, keys = iface_field(event.problem.path)
+        """Go to the problem: its form field when the form has one, else its YAML line.
+
+        The YAML cursor moves to the line either way, so F2 lands there too.
+        """
+        problem = event.problem
+        editor = self.query_one(YamlEditor)
+        if problem.line:
+            editor.goto_line(problem.line, problem.column, focus=False)
+        name, keys = iface_field(problem.path)
         form = self.query_one("#form")
-        if isinstance(form, IfaceForm) and name == form.name_:
+        if isinstance(form, IfaceForm) and name == form.name_ and not form.disabled:
             for n in range(len(keys), 0, -1):
                 widget = form.field_widget(keys[:n])
                 if widget is not None:
-                    widget.focus()
+                    self.set_focus(widget)
                     return
-        if event.problem.line:
-            self.query_one(YamlEditor).goto_line(event.problem.line)
+        if problem.line:
+            self.set_focus(editor)
 
     async def _after_history(self) -> None:
         self._sync_yaml()

@@ -6,6 +6,7 @@ from engine import yamlio
 from nmtui_state.sandbox import Sandbox
 from nmtui_state.screens.edit import EditScreen
 from tests.app_tests.harness import make_app, ready, select, wait_for
+from widgets.problem_list import ProblemList
 from widgets.state_tree import NodeRef
 from widgets.yaml_editor import YamlEditor
 
@@ -43,3 +44,69 @@ async def test_yaml_starts_with_the_current_config_of_what_is_edited(
             await pilot.press("escape")
         routes = yamlio.dumps(app.draft.view(section="routes"))
         assert "192.0.2" in routes or "198.51.100" in routes  # the demo host's route is shown
+
+
+FIVE_PROBLEMS = """interfaces:
+- name: eth1
+  type: veth
+  ipv4:
+    enabled: true
+    address:
+    - ip: 192.0.2.1
+      prefix-length: 33
+    - ip: 192.0.2.2
+      prefix-length: 34
+    - ip: 300.0.2.3
+      prefix-length: 24
+- name: eth2
+  type: veth
+  mtu: -5
+routes:
+  config:
+  - destination: 10.0.0.0/33
+    next-hop-interface: eth1
+"""
+
+
+def _plain(widget: ProblemList) -> str:
+    """The list as drawn, lines joined (wrapped text reads as one)."""
+    lines = [widget.render_line(y).text for y in range(widget.size.height)]
+    return " ".join(" ".join(line.strip(" ▊▎▔▁").split()) for line in lines)
+
+
+async def test_problems_panel_lists_all_with_lines_hints_marks_and_jumps(
+    module_demo_sandbox: Sandbox,
+) -> None:
+    app = make_app(module_demo_sandbox, watch_host=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        assert app.screen.state_tree.select_ref(NodeRef("section", "routes"))  # type: ignore[attr-defined]
+        await pilot.pause(0.05)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditScreen))
+        editor = app.screen.query_one(YamlEditor)
+        editor.load_text(FIVE_PROBLEMS)
+        problems = app.screen.query_one(ProblemList)
+        await wait_for(pilot, lambda: len(problems.problems) == 5)
+        await pilot.pause(0.1)
+        assert "Problems (5" in str(problems.border_title)
+        assert [p.line for p in problems.problems] == [8, 10, 11, 15, 18]
+        assert problems.size.height >= 7 and problems.show_vertical_scrollbar
+        drawn = _plain(problems)
+        for p in problems.problems[:3]:  # the first ones are on screen, each hint in full
+            assert f"line {p.line}: " in drawn and f"(fix: {p.hint})" in drawn, drawn
+        # The lines with problems carry a mark in the editor's gutter; the others do not.
+        assert editor.problem_lines == {8, 10, 11, 15, 18}
+        assert "✗" in editor.render_line(7).text and "✗" not in editor.render_line(8).text
+        # Enter on the routes problem puts the cursor on its line in the YAML.
+        problems.focus()
+        problems.highlighted = 4
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.focused is editor)
+        assert editor.cursor_location[0] == 17
+        # A parse error names its line and column.
+        editor.load_text("interfaces:\n- name: eth1\n  mtu: [\n")
+        await wait_for(pilot, lambda: any("parse" in p.message for p in problems.problems))
+        (parse,) = problems.problems
+        assert parse.line == 4 and parse.column is not None
+        assert f"line 4, column {parse.column}" in _plain(problems)
