@@ -55,6 +55,7 @@ class Draft:
     _undo: list[dict[str, Any]] = field(default_factory=list)
     _redo: list[dict[str, Any]] = field(default_factory=list)
     saved: dict[str, Any] | None = None
+    _group: str | None = None  # the undo group of the last edit (see set_iface)
 
     def __post_init__(self) -> None:
         self.desired = copy.deepcopy(self.desired)
@@ -72,10 +73,17 @@ class Draft:
     def mark_saved(self) -> None:
         self.saved = copy.deepcopy(self.desired)
 
-    def _push(self) -> None:
-        self._undo.append(copy.deepcopy(self.desired))
-        del self._undo[:-UNDO_LIMIT]
+    def _push(self, group: str | None = None) -> None:
+        """Save the state before an edit; an edit of the same ``group`` as the last one joins it."""
+        if group is None or group != self._group or not self._undo:
+            self._undo.append(copy.deepcopy(self.desired))
+            del self._undo[:-UNDO_LIMIT]
+        self._group = group
         self._redo.clear()
+
+    def end_group(self) -> None:
+        """The next edit starts a new undo step (the user moved to another field)."""
+        self._group = None
 
     def can_undo(self) -> bool:
         return bool(self._undo)
@@ -88,6 +96,7 @@ class Draft:
             return False
         self._redo.append(self.desired)
         self.desired = self._undo.pop()
+        self._group = None
         return True
 
     def redo(self) -> bool:
@@ -95,6 +104,7 @@ class Draft:
             return False
         self._undo.append(self.desired)
         self.desired = self._redo.pop()
+        self._group = None
         return True
 
     def replace(self, desired: dict[str, Any]) -> None:
@@ -173,8 +183,11 @@ class Draft:
             shown[key] = {k.CONFIG: copy.deepcopy(config) if config is not None else empty}
         return shown
 
-    def set_iface(self, iface: dict[str, Any]) -> None:
+    def set_iface(self, iface: dict[str, Any], group: str | None = None) -> None:
         """Put ``iface`` (a whole interface) into the draft, replacing its previous entry.
+
+        Consecutive edits with the same ``group`` (one word typed into one
+        field: the form passes it) are one undo step, not one per keystroke.
 
         Raises DraftShapeError while ``interfaces`` is not a list of mappings:
         replacing it would silently throw away what the user wrote there.
@@ -185,11 +198,11 @@ class Draft:
             if old.get(k.NAME) == iface.get(k.NAME):
                 if old == iface:
                     return
-                self._push()
+                self._push(group)
                 ifaces[i] = copy.deepcopy(iface)
                 break
         else:
-            self._push()
+            self._push(group)
             ifaces.append(copy.deepcopy(iface))
         self.desired = {**self.desired, k.INTERFACES: ifaces}
 

@@ -176,6 +176,8 @@ class IfaceForm(Widget):
 
         form: IfaceForm
         iface: dict[str, Any]
+        field: str = ""  # the widget id of the field edited
+        text: str | None = None  # what a text field holds now (None for switches and selects)
 
     def __init__(self, iface: dict[str, Any], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -272,7 +274,8 @@ class IfaceForm(Widget):
         if new == old:
             return
         set_at(self.iface, field.path, new)
-        self.post_message(self.Changed(self, copy.deepcopy(self.iface)))
+        text = None if field.kind in ("bool", "select") else str(value)
+        self.post_message(self.Changed(self, copy.deepcopy(self.iface), field.widget_id, text))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -47,7 +47,7 @@ class YamlEditor(TextArea):
             language="yaml",
             id=id,
             show_line_numbers=True,
-            tab_behavior="indent",
+            tab_behavior="focus",  # Tab moves on (to the problems); indent with spaces
             soft_wrap=False,
         )
         self.indent_width = 2

@@ -7,8 +7,10 @@ form. Problems are listed with their path and jump to the field or line.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -25,6 +27,18 @@ from nmtui_state.screens.host_app import host_app
 from widgets.iface_form import IfaceForm
 from widgets.problem_list import ProblemList
 from widgets.yaml_editor import YamlEditor
+
+WORD_BREAK = re.compile(r"[\s,]+")
+
+
+def undo_group(event: IfaceForm.Changed) -> str | None:
+    """One undo step per word typed into a field (a separator starts the next word).
+
+    Switches and selects are one step per change.
+    """
+    if event.text is None:
+        return None
+    return f"{event.form.name_}/{event.field}/{len(WORD_BREAK.findall(event.text))}"
 
 
 class EditScreen(Screen[None]):
@@ -118,6 +132,9 @@ class EditScreen(Screen[None]):
                 Static(f"{self.iface_name} is no longer in the draft", id="form"), before=0
             )
 
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self.draft.end_group()  # typing in another field is another undo step
+
     def _set_form_usable(self, usable: bool) -> None:
         """Grey the form out while the YAML cannot be taken (it would be overwritten)."""
         form = self.query_one("#form")
@@ -152,7 +169,7 @@ class EditScreen(Screen[None]):
         before = self.draft.iface(event.iface[k.NAME])
         changed_from = self.draft.desired
         try:
-            self.draft.set_iface(event.iface)
+            self.draft.set_iface(event.iface, undo_group(event))
         except DraftShapeError as exc:
             self._refuse_form_edit(event.form, f"{exc}; fix the YAML first")
             return

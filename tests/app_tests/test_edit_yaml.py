@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from textual.containers import VerticalScroll
+
 from engine import yamlio
 from nmtui_state.sandbox import Sandbox
 from nmtui_state.screens.edit import EditScreen
 from tests.app_tests.harness import make_app, ready, select, wait_for
+from widgets.iface_form import IfaceForm
 from widgets.problem_list import ProblemList
 from widgets.state_tree import NodeRef
 from widgets.yaml_editor import YamlEditor
@@ -110,3 +113,46 @@ async def test_problems_panel_lists_all_with_lines_hints_marks_and_jumps(
         (parse,) = problems.problems
         assert parse.line == 4 and parse.column is not None
         assert f"line 4, column {parse.column}" in _plain(problems)
+
+
+async def test_tab_leaves_the_yaml_and_undo_takes_back_a_word_without_scrolling(
+    module_demo_sandbox: Sandbox,
+) -> None:
+    app = make_app(module_demo_sandbox, watch_host=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, app)
+        await select(pilot, app, "br0")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: bool(app.screen.query("#f-bridge-port")))
+        # Tab in the YAML moves the focus to the problem list, the text is not indented.
+        editor = app.screen.query_one(YamlEditor)
+        app.screen.set_focus(editor)
+        await pilot.pause(0.05)
+        text = editor.text
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: isinstance(app.focused, ProblemList))
+        assert editor.text == text
+        # One Ctrl+Z in the YAML takes back a word typed there.
+        app.screen.set_focus(editor)
+        editor.cursor_location = (1, len(editor.document.get_line(1)))
+        await pilot.press(*"eth1")
+        assert editor.text != text
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: editor.text == text)
+        await wait_for(pilot, lambda: not editor.pending)
+        # In the form: the ports field is below the fold; typing scrolls there.
+        ports = app.screen.query_one("#f-bridge-port")
+        app.screen.set_focus(ports)
+        await pilot.pause(0.1)
+        scroll = app.screen.query_one(IfaceForm).query_one(VerticalScroll)
+        await wait_for(pilot, lambda: scroll.scroll_y > 0)
+        before_value = ports.value
+        await pilot.press("end", *", eth1")
+        await wait_for(pilot, lambda: "eth1" in str(app.draft.iface("br0")))  # type: ignore[union-attr]
+        await wait_for(pilot, lambda: scroll.scroll_y == round(scroll.scroll_y))  # settled
+        before_scroll = scroll.scroll_y
+        await pilot.press("ctrl+z")  # one undo: the whole word, not its last letter
+        await wait_for(pilot, lambda: ports.value == before_value)
+        assert "eth1" not in str(app.draft.iface("br0"))  # type: ignore[union-attr]
+        await pilot.pause(0.2)
+        assert scroll.scroll_y == before_scroll  # the form stays where it was

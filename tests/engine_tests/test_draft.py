@@ -122,3 +122,18 @@ def test_view_shows_the_current_config_of_what_is_edited_without_changing_the_dr
     assert draft.empty
     draft.set_iface({"name": "eth1", "type": "ethernet", "mtu": 9000})
     assert draft.view("eth1")["interfaces"] == [{"name": "eth1", "type": "ethernet", "mtu": 9000}]
+
+
+def test_edits_of_one_group_are_one_undo_step() -> None:
+    draft = Draft(current={"interfaces": [{"name": "br0", "type": "linux-bridge"}]})
+    for ports in (["e"], ["et"], ["eth"], ["eth1"]):
+        draft.set_iface({"name": "br0", "type": "linux-bridge", "ports": ports}, group="br0/p/0")
+    draft.set_iface(
+        {"name": "br0", "type": "linux-bridge", "ports": ["eth1", "x"]}, group="br0/p/1"
+    )
+    assert draft.undo() and draft.iface("br0")["ports"] == ["eth1"]  # type: ignore[index]
+    assert draft.undo() and draft.empty  # the whole first word at once
+    assert draft.redo() and draft.iface("br0")["ports"] == ["eth1"]  # type: ignore[index]
+    draft.end_group()
+    draft.set_iface({"name": "br0", "type": "linux-bridge", "ports": ["eth2"]}, group="br0/p/0")
+    assert draft.undo() and draft.iface("br0")["ports"] == ["eth1"]  # type: ignore[index]
