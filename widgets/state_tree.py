@@ -156,7 +156,9 @@ class StateTree(Tree[NodeRef]):
         for key, label in _section_labels(self._state):
             self.root.add_leaf(label, data=NodeRef("section", key))
         if keep is not None:
-            self.select_ref(keep)
+            # After the new lines are laid out: until then a fresh node has no line, and
+            # the cursor would land on the first line while the selection said otherwise.
+            self.call_after_refresh(self.select_ref, keep)
 
     def _relabel(self, parent: TreeNode[NodeRef], ifaces: dict[Any, dict[str, Any]]) -> None:
         for node in parent.children:
