@@ -63,6 +63,7 @@ CATALOGUE: dict[str, Action] = {
         Action("down", "d", "set_down", "Set down", where="main"),
         Action("remove", "x", "remove_iface", "Remove", where="main"),
         Action("review", "v", "review", "Review", where="main"),
+        Action("discard", "D", "discard_draft", "Discard draft", where="main", show=False),
         Action("edit.back", "escape", "back", "Back", where="edit"),
         Action("edit.review", "ctrl+r", "review", "Review", where="edit"),
         Action("edit.switch", "f2", "switch_pane", "Form/YAML", where="edit"),

@@ -99,6 +99,19 @@ class StateTree(Tree[NodeRef]):
         self.guide_depth = 3
         self._state: dict[str, Any] = {}
         self._shape: tuple[Any, ...] = ()
+        self.pending: frozenset[str] = frozenset()  # interfaces the draft changes
+
+    def set_pending(self, names: set[str] | frozenset[str]) -> None:
+        """Mark the interfaces the draft changes (``✎ draft``), so edits not applied show."""
+        if frozenset(names) != self.pending:
+            self.pending = frozenset(names)
+            self._render_state()
+
+    def _label(self, ifaces: dict[Any, dict[str, Any]], name: str) -> Text:
+        label = iface_label(ifaces.get(name, {k.NAME: name}))
+        if name in self.pending:
+            label.append(" ✎ draft", style="bold magenta")
+        return label
 
     @property
     def selected_ref(self) -> NodeRef | None:
@@ -142,7 +155,7 @@ class StateTree(Tree[NodeRef]):
         self.clear()
 
         def add(parent: TreeNode[NodeRef], node: Node) -> None:
-            label = iface_label(ifaces.get(node.name, {k.NAME: node.name}))
+            label = self._label(ifaces, node.name)
             ref = NodeRef("iface", node.name)
             if node.children:
                 branch = parent.add(label, data=ref, expand=True)
@@ -163,7 +176,7 @@ class StateTree(Tree[NodeRef]):
     def _relabel(self, parent: TreeNode[NodeRef], ifaces: dict[Any, dict[str, Any]]) -> None:
         for node in parent.children:
             if node.data is not None and node.data.kind == "iface":
-                label = iface_label(ifaces.get(node.data.name, {k.NAME: node.data.name}))
+                label = self._label(ifaces, node.data.name)
                 if str(node.label) != str(label) or node.label != label:
                     node.set_label(label)
             self._relabel(node, ifaces)

@@ -25,7 +25,7 @@ class MainScreen(Screen[None]):
     """Browse the host: tree, details, filter; entry to editing and review."""
 
     BINDINGS = bindings(
-        "quit", "filter", "refresh", "edit", "add", "down", "remove", "review", "help"
+        "quit", "filter", "refresh", "edit", "add", "down", "remove", "review", "discard", "help"
     )
 
     def compose(self) -> ComposeResult:
@@ -68,10 +68,13 @@ class MainScreen(Screen[None]):
 
     def _status(self) -> None:
         live: LiveState | None = getattr(self.app, "live", None)
+        draft = self.draft
+        self.state_tree.set_pending(
+            {str(i.get(k.NAME)) for i in draft.interfaces()} if draft is not None else set()
+        )
         parts = []
         if live is not None and live.nm_missing:
             parts.append(f"[b]note:[/] {live.nm_missing}")
-        draft = self.draft
         if draft is not None and not draft.empty:
             names = [i.get(k.NAME) for i in draft.interfaces()]
             parts.append(f"draft: {', '.join(map(str, names)) or 'global settings'} — v to review")
@@ -158,6 +161,9 @@ class MainScreen(Screen[None]):
 
     def action_review(self) -> None:
         host_app(self).action_review()
+
+    def action_discard_draft(self) -> None:
+        host_app(self).discard_draft()
 
     def action_save(self) -> None:
         host_app(self).action_save()
