@@ -37,7 +37,10 @@ def problem_text(problem: Problem) -> Text:
     if problem.path:
         text.append(problem.path, style="bold")
         text.append(": ")
-    text.append(problem.message)
+    message = problem.message
+    if problem.column is not None:  # said once, up front
+        message = message.replace(f" at column {problem.column}", "", 1)
+    text.append(message)
     if problem.hint:
         text.append(f" (fix: {problem.hint})", style="dim")
     return text
