@@ -118,13 +118,15 @@ def to_text(field: Field, value: Any) -> str:
     """How a value shows in a text input."""
     if value is None:
         return ""
+    if field.kind in ("addresses", "names") and not isinstance(value, list):
+        return str(value)  # not a list (typed in the YAML): shown as is, validation says why
     if field.kind == "addresses":
         return ", ".join(
             f"{a.get(k.IP)}/{a.get(k.PREFIX_LENGTH)}" if isinstance(a, dict) else str(a)
             for a in value
         )
     if field.kind == "names":
-        return ", ".join(p.get(k.NAME, "") if isinstance(p, dict) else str(p) for p in value)
+        return ", ".join(str(p.get(k.NAME, "")) if isinstance(p, dict) else str(p) for p in value)
     return str(value)
 
 
@@ -147,7 +149,12 @@ def from_text(field: Field, text: str, old: Any) -> Any:
     if field.kind == "names":
         names = [n for n in (p.strip() for p in text.replace(" ", ",").split(",")) if n]
         if field.path[0] == k.BRIDGE:  # bridge ports are objects; keep their options
-            by_name = {p.get(k.NAME): p for p in old or [] if isinstance(p, dict)}
+            kept = old if isinstance(old, list) else []
+            by_name = {
+                p.get(k.NAME): p
+                for p in kept
+                if isinstance(p, dict) and isinstance(p.get(k.NAME), str)
+            }
             return [by_name.get(n, {k.NAME: n}) for n in names]
         return names
     return text or None

@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 
 from nmtui_state.sandbox import Sandbox
 from nmtui_state.screens.edit import EditScreen
+from nmtui_state.screens.review import ReviewScreen
 from tests.app_tests.harness import make_app, ready, select, wait_for
 from widgets.problem_list import ProblemList
 from widgets.yaml_editor import YamlEditor
@@ -38,6 +39,20 @@ async def test_interfaces_as_a_mapping_is_a_problem_not_a_crash(
         await wait_for(pilot, lambda: not isinstance(app.screen, EditScreen))
         await pilot.pause(0.2)
         assert app.is_running
+        # The main screen's draft edits are refused, the review lists the problem.
+        await select(pilot, app, "eth1")
+        await pilot.press("d")
+        await pilot.pause(0.2)
+        assert app.is_running and app.draft is not None
+        assert app.draft.desired == {"interfaces": {"type": "veth"}}
+        await pilot.press("v")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ReviewScreen)
+                and bool(app.screen.query_one(ProblemList).errors)
+            ),
+        )
 
 
 def test_a_crash_saves_the_draft_0600_and_says_where(
@@ -77,3 +92,42 @@ def test_a_crash_saves_the_draft_0600_and_says_where(
     assert "mtu: [" in typed.read_text()
     err = capsys.readouterr().err
     assert f"Your draft is saved in {draft}" in err and str(typed) in err
+
+
+HOSTILE = [
+    "interfaces: 5\n",
+    "interfaces:\n- 5\n- [1]\n",
+    "interfaces:\n- name: br0\n  type: linux-bridge\n  ipv4: 5\n",
+    "interfaces:\n- name: br0\n  type: linux-bridge\n  ipv4:\n    address: 5\n",
+    "interfaces:\n- name: br0\n  type: linux-bridge\n  ipv4:\n    address: true\n",
+    "interfaces:\n- name: br0\n  type: linux-bridge\n  bridge:\n    port: 5\n",
+    "interfaces:\n- name: br0\n  type: linux-bridge\n  bridge:\n    port:\n    - name: [1]\n",
+    "interfaces:\n- name: br0\n  type: [linux-bridge]\n  state: [up]\n  mtu: {a: 1}\n",
+    "interfaces:\n- name: br0\n  type: linux-bridge\n  bridge: [1]\n",
+    "routes: 5\ndns-resolver: [1]\nhostname: x\n",
+    "- just\n- a list\n",
+]
+
+
+async def test_no_yaml_input_crashes_the_edit_screen(module_demo_sandbox: Sandbox) -> None:
+    app = make_app(module_demo_sandbox, watch_host=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        await select(pilot, app, "br0")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditScreen))
+        editor = app.screen.query_one(YamlEditor)
+        problems = app.screen.query_one(ProblemList)
+        for text in HOSTILE:
+            editor.load_text(text)
+            await wait_for(pilot, lambda: not editor.pending and bool(problems.errors))
+            await pilot.pause(0.1)
+            assert app.is_running and isinstance(app.screen, EditScreen), text
+            # A form edit now is refused or taken, never a crash.
+            if app.screen.query("#f-mtu"):
+                app.screen.query_one("#f-mtu").value = "1400"
+                await pilot.pause(0.1)
+            if app.screen.query("#f-bridge-port"):
+                app.screen.query_one("#f-bridge-port").value = "eth2"
+                await pilot.pause(0.1)
+            assert app.is_running, text
