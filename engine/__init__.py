@@ -97,7 +97,7 @@ def _show(*, include_secrets: bool = False) -> dict[str, Any]:
     from engine import secrets
     from engine.show import read_live
 
-    live = asyncio.run(read_live())
+    live = asyncio.run(read_live(secrets=include_secrets))
     return secrets.mask(live.state, show_secrets=include_secrets)
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from engine import keys as k
 from engine.ethtool_names import canonical_section
+from engine.route_rules import canonical_rule
 from engine.topology import ports_of, sort_ports
 
 _MAC_KEYS = frozenset({k.MAC_ADDRESS, k.PERMANENT_MAC_ADDRESS})
@@ -198,6 +199,9 @@ def normalize_in_place(out: dict[str, Any]) -> dict[str, Any]:
         ifaces.sort(key=_iface_sort_key)
         _fill_controllers(ifaces)
     _normalize_entries(out.get(k.ROUTES), _ROUTE_IP_KEYS, _ROUTE_ORDER)
-    _normalize_entries(out.get(k.ROUTE_RULES), _RULE_IP_KEYS, _RULE_ORDER)
+    rules = out.get(k.ROUTE_RULES)
+    if isinstance(rules, dict) and isinstance(rules.get(k.CONFIG), list):
+        rules[k.CONFIG] = [canonical_rule(r) if isinstance(r, dict) else r for r in rules[k.CONFIG]]
+    _normalize_entries(rules, _RULE_IP_KEYS, _RULE_ORDER)
     _normalize_dns(out.get(k.DNS_RESOLVER))
     return out

@@ -1,4 +1,4 @@
-"""Where things go in a state: each port's controller, and which interface carries the DNS.
+"""Where things go in a state: each port's controller, and which interfaces carry DNS and rules.
 
 Pure schema logic (no NetworkManager types), used by the plan and by the
 profile translation in :mod:`engine.backend.nm_settings`. The lookups are
@@ -87,6 +87,10 @@ def _is_static(ip: Any, family: str) -> bool:
     return bool(ip.get(k.ENABLED)) and not auto and bool(ip.get(k.ADDRESS))
 
 
+def _is_dynamic(ip: Any, family: str) -> bool:
+    return bool(ip.get(k.DHCP)) or (family == k.IPV6 and bool(ip.get(k.AUTOCONF)))
+
+
 def dns_placement(
     state: dict[str, Any], prefer: dict[str, str] | None = None, index: Controllers | None = None
 ) -> dict[str, str]:
@@ -95,7 +99,9 @@ def dns_placement(
     Like nmstate: the interface in ``prefer`` (the one carrying them now)
     while it can still hold them, so an apply that leaves DNS alone never
     moves it; otherwise the first up interface with a static address of the
-    family, else the first with dynamic addressing and ``auto-dns: false``.
+    family, else the first with dynamic addressing and ``auto-dns: false``,
+    else the first with dynamic addressing: there NM puts the static servers
+    before those DHCP or autoconf learn (nmstate's "prepend" case).
     A family missing from the result has no candidate; validation should
     report servers of that family.
     """
@@ -104,18 +110,91 @@ def dns_placement(
     for family in k.IP_FAMILIES:
         static: list[str] = []
         manual_dns: list[str] = []
+        dynamic: list[str] = []
         for iface in interfaces(state):
             ip = iface.get(family)
             if iface.get(k.STATE, k.UP) != k.UP or not isinstance(ip, dict):
                 continue
-            is_static = _is_static(ip, family)
-            is_manual = bool(ip.get(k.ENABLED)) and ip.get("auto-dns") is False
-            if not (is_static or is_manual) or _is_l2_port(iface, state, index):
+            if not ip.get(k.ENABLED) or iface.get(k.TYPE) == k.LOOPBACK:
                 continue
-            (static if is_static else manual_dns).append(iface[k.NAME])
+            if _is_l2_port(iface, state, index):
+                continue
+            if _is_static(ip, family):
+                static.append(iface[k.NAME])
+            elif ip.get("auto-dns") is False:
+                manual_dns.append(iface[k.NAME])
+            elif _is_dynamic(ip, family):
+                dynamic.append(iface[k.NAME])
         wanted = (prefer or {}).get(family)
-        if wanted is not None and wanted in static + manual_dns:
+        candidates = static + manual_dns + dynamic
+        if wanted is not None and wanted in candidates:
             found[family] = wanted
-        elif static or manual_dns:
-            found[family] = (static or manual_dns)[0]
+        elif candidates:
+            found[family] = candidates[0]
     return found
+
+
+def rule_key(rule: dict[str, Any]) -> str:
+    """A rule's identity: every key it gives (rules have no name)."""
+    return repr(sorted((key, v) for key, v in rule.items() if key != k.STATE))
+
+
+def _route_table_ifaces(state: dict[str, Any], family: str, table: int) -> list[str]:
+    """Interfaces with a route of ``family`` in ``table``, in state order."""
+    out: list[str] = []
+    for route in (state.get(k.ROUTES) or {}).get(k.CONFIG) or []:
+        dest = str(route.get(k.DESTINATION) or "")
+        fam = k.IPV6 if ":" in dest else k.IPV4
+        name = route.get(k.NEXT_HOP_INTERFACE)
+        if (
+            name
+            and fam == family
+            and route.get(k.STATE) != k.ABSENT
+            and int(route.get(k.TABLE_ID) or k.MAIN_TABLE) == table
+            and name not in out
+        ):
+            out.append(name)
+    return out
+
+
+def rule_placement(
+    state: dict[str, Any], prefer: dict[str, str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """interface → the route rules its profile carries (NM keeps rules in an ip setting).
+
+    Like nmstate: a rule stays on the interface holding it now (``prefer``,
+    by :func:`rule_key`) while that can still hold it; else the ``iif`` it
+    names; else an interface with routes in the rule's table; else the first
+    up interface with the family enabled; else the loopback.
+    """
+    from engine.backend.nm_route_rules import rule_family
+
+    up: dict[str, dict[str, Any]] = {
+        str(i.get(k.NAME)): i
+        for i in interfaces(state)
+        if i.get(k.STATE, k.UP) == k.UP and i.get(k.NAME)
+    }
+    index = Controllers(state)
+
+    def can_hold(name: str, family: str) -> bool:
+        iface = up.get(name)
+        ip = iface.get(family) if iface else None
+        return (
+            iface is not None
+            and isinstance(ip, dict)
+            and bool(ip.get(k.ENABLED))
+            and not _is_l2_port(iface, state, index)
+        )
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    for rule in (state.get(k.ROUTE_RULES) or {}).get(k.CONFIG) or []:
+        if not isinstance(rule, dict) or rule.get(k.STATE) == k.ABSENT:
+            continue
+        family = rule_family(rule)
+        table = int(rule.get(k.ROUTE_TABLE) or k.MAIN_TABLE)
+        candidates = [(prefer or {}).get(rule_key(rule), ""), str(rule.get("iif") or "")]
+        candidates += _route_table_ifaces(state, family, table)
+        candidates += [n for n in up if up[n].get(k.TYPE) != k.LOOPBACK]
+        holder = next((n for n in candidates if n and can_hold(n, family)), "lo")
+        out.setdefault(holder, []).append(rule)
+    return out

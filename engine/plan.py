@@ -16,9 +16,10 @@ from dataclasses import replace
 from typing import Any
 
 from engine import keys as k
+from engine.backend.nm_routes import carrier
 from engine.backend.nm_settings import iface_to_settings
 from engine.backend.nm_steps import Device, Plan, Profile, Step
-from engine.placement import Controllers, dns_placement
+from engine.placement import Controllers, dns_placement, rule_key, rule_placement
 from engine.topology import by_name, controller_of, parent_of
 
 SOFTWARE_TYPES = k.SOFTWARE_TYPES
@@ -48,7 +49,7 @@ def _route_ifaces(current: dict[str, Any], merged: dict[str, Any]) -> set[str]:
 
     old, new = entries(current), entries(merged)
     changed = [r for r in old if r not in new] + [r for r in new if r not in old]
-    return {r[k.NEXT_HOP_INTERFACE] for r in changed if r.get(k.NEXT_HOP_INTERFACE)}
+    return {via for via in map(carrier, changed) if via}
 
 
 def _port_entries(ctrl: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
@@ -102,23 +103,57 @@ def dns_holders(profiles: list[Profile], devices: dict[str, Device]) -> dict[str
     return out
 
 
+def rule_holders(profiles: list[Profile], devices: dict[str, Device]) -> dict[str, str]:
+    """rule key → the interface whose active profile carries that route rule now."""
+    from engine.backend.nm_route_rules import rules_from_nm
+    from engine.normalize import normalize
+
+    out: dict[str, str] = {}
+    for profile in profiles:
+        dev = devices.get(profile.iface)
+        if dev is None or dev.active_uuid != profile.uuid:
+            continue
+        rules = rules_from_nm(profile.settings)
+        if rules:
+            found = normalize({k.ROUTE_RULES: {k.CONFIG: rules}})[k.ROUTE_RULES][k.CONFIG]
+            out.update({rule_key(r): profile.iface for r in found})
+    return out
+
+
+def _rule_ifaces(
+    current: dict[str, Any], merged: dict[str, Any], rules: tuple[set[str], set[str]]
+) -> set[str]:
+    """When the rules change: every interface holding rules now or after (``rules``: those
+    two sets). Unchanged profiles drop out later, when their settings compare equal."""
+    old = (current.get(k.ROUTE_RULES) or {}).get(k.CONFIG) or []
+    new = (merged.get(k.ROUTE_RULES) or {}).get(k.CONFIG) or []
+    if old == new:
+        return set()
+    return rules[0] | rules[1]
+
+
 def touched(
     desired: dict[str, Any],
     current: dict[str, Any],
     merged: dict[str, Any],
     dns_now: dict[str, str] | None = None,
+    rules: tuple[set[str], set[str]] = (set(), set()),
 ) -> set[str]:
-    """Interfaces the apply must look at: mentioned, changed by the merge, or carrying changes.
+    """Interfaces the apply must look at: changed by the merge, or carrying changes.
+
+    A mentioned interface the merge leaves as the host has it is not one of
+    them (nmstate skips those too): applying a file twice, or ``show``'s own
+    output, rewrites no profile and reapplies nothing.
 
     ``dns_now`` (family → interface carrying DNS now) keeps DNS where it is;
     when the DNS config changes or its carrier goes, both the old and the new
     carrier are rewritten.
     """
     cur, new = by_name(current), by_name(merged)
-    names = set(by_name(desired))
-    names |= {n for n, i in new.items() if cur.get(n) != i}
+    names = {n for n, i in new.items() if cur.get(n) != i}
     names |= _route_ifaces(current, merged)
     names |= _changed_ports(cur, new)
+    names |= _rule_ifaces(current, merged, rules)
     dns_old = (current.get(k.DNS_RESOLVER) or {}).get(k.CONFIG)
     dns_new = (merged.get(k.DNS_RESOLVER) or {}).get(k.CONFIG)
     now = dns_now if dns_now is not None else dns_placement(current)
@@ -177,6 +212,7 @@ def _settings(
     live: dict[str, Any],
     dns_on: dict[str, str],
     controllers: Controllers,
+    rules_on: dict[str, list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """The profile for ``iface``: what the merged state says, minus what only the kernel said.
 
@@ -200,6 +236,7 @@ def _settings(
         existing_uuid=old.uuid if old else None,
         dns_on=dns_on,
         controllers=controllers,
+        rules_on=rules_on,
     )
     if old is not None and not iface.get(k.PROFILE_NAME):
         settings["connection"]["id"] = old.settings.get("connection", {}).get(
@@ -224,6 +261,17 @@ def _from_profile(old: Profile, asked: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
+def _deletes_link(iface: dict[str, Any]) -> bool:
+    """Whether removing ``iface`` deletes its kernel link too, as nmstate does.
+
+    A veth is an ethernet interface to nmstate: only its profiles go, and
+    NetworkManager itself deletes the link when it created it (a pair made
+    from a veth profile). A veth NIC made by someone else (a container
+    runtime, the far end of a cable) keeps its link.
+    """
+    return iface.get(k.TYPE) in SOFTWARE_TYPES and iface.get(k.TYPE) != k.VETH
+
+
 def make_plan(
     desired: dict[str, Any],
     current: dict[str, Any],
@@ -241,7 +289,13 @@ def make_plan(
     # Indexed once: per interface, these were scans of the whole state (O(N³) per plan).
     controllers = Controllers(merged)
     dns_on = dns_placement(merged, dns_now, controllers)
-    names = sorted(touched(desired, current, merged, dns_now), key=lambda n: (depths.get(n, 0), n))
+    rules_now = rule_holders(profiles, devices)
+    rules_on = rule_placement(merged, rules_now)
+    rule_ifaces = (set(rules_now.values()), set(rules_on))
+    names = sorted(
+        touched(desired, current, merged, dns_now, rule_ifaces),
+        key=lambda n: (depths.get(n, 0), n),
+    )
     removals: list[Step] = []
     writes: list[Step] = []
     activations: list[Step] = []
@@ -261,14 +315,21 @@ def make_plan(
             continue
         if state == k.ABSENT:
             removals += [Step("delete-profile", name, profile=p.path) for p in mine]
-            if dev is not None and iface.get(k.TYPE) in SOFTWARE_TYPES:
+            if dev is not None and _deletes_link(iface):
                 removals.append(Step("delete-device", name, device=dev.path))
             continue
         old = active or (mine[0] if mine else None)
         if name not in cur and old is not None and name in asked:
             iface = _from_profile(old, asked[name])
         settings = _settings(
-            iface, merged, old, asked.get(name, {}), cur.get(name, {}), dns_on, controllers
+            iface,
+            merged,
+            old,
+            asked.get(name, {}),
+            cur.get(name, {}),
+            dns_on,
+            controllers,
+            rules_on,
         )
         if old is None:
             writes.append(Step("add", name, settings=settings, why="new profile"))
@@ -304,4 +365,8 @@ def make_plan(
     have_host = (current.get(k.HOSTNAME) or {}).get(k.CONFIG)
     if want_host is not None and want_host != have_host:
         plan.hostname = str(want_host)
+    want_run = (desired.get(k.HOSTNAME) or {}).get(k.RUNNING)
+    have_run = (current.get(k.HOSTNAME) or {}).get(k.RUNNING)
+    if want_run is not None and want_run != have_run:
+        plan.running_hostname = str(want_run)
     return plan

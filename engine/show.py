@@ -10,6 +10,7 @@ with ``nm_missing`` saying why.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fnmatch
 import socket
 from dataclasses import dataclass, field
@@ -21,7 +22,15 @@ from engine.backend.netlink_process import KernelRead
 from engine.backend.netns import chosen_netns
 from engine.backend.nm_dbus import NMClient
 from engine.backend.nm_read import DEVICE_STATE_ACTIVATED, NMDevice, NMState, read_nm
-from engine.backend.nm_settings_read import ip_config, settings_to_dns, settings_to_routes
+from engine.backend.nm_route_rules import rules_from_nm
+from engine.backend.nm_settings_read import (
+    dns_entries,
+    dot1x_config,
+    ip_config,
+    join_dns,
+    settings_to_routes,
+)
+from engine.backend.uts import running_hostname
 from engine.errors import NoBackend
 from engine.ethtool_names import schema_ethtool
 from engine.gc_pause import gc_paused
@@ -36,13 +45,14 @@ class LiveState:
     state: dict[str, Any]
     nm_missing: str | None = None
     nm: NMState | None = None
-    #: Kernel link facts by interface name: index, up, carrier (see :class:`KernelState`).
+    #: Kernel link facts by interface name: index, up, carrier, operstate, stats, and
+    #: speed/duplex where reported (see :class:`KernelState`).
     links: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _profile_view(
     iface: dict[str, Any], applied: dict[str, dict[str, Any]]
-) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+) -> tuple[list[dict[str, Any]], list[tuple[int, dict[str, list[str]]]]]:
     """Lay what an applied profile says over a kernel-read interface; its routes and DNS.
 
     The kernel's addresses stay (they are what runs); the profile says how
@@ -60,13 +70,23 @@ def _profile_view(
             iface[family] = {**iface.get(family, {}), **config}
     if applied.get("ethtool"):  # what the profile configures (kernel: not read)
         iface["ethtool"] = schema_ethtool(applied["ethtool"])
+    lldp = applied.get("connection", {}).get("lldp", -1)
+    if lldp not in (-1, None):  # -1: NM's global default; nmstate shows only a set value
+        iface["lldp"] = {k.ENABLED: bool(lldp)}
+    for key in (k.MAC_VLAN, k.MAC_VTAP):
+        if isinstance(iface.get(key), dict) and "macvlan" in applied:
+            iface[key]["promiscuous"] = bool(applied["macvlan"].get("promiscuous", True))
+    dot1x = dot1x_config(applied)  # its secrets are there only when read_live was asked
+    if dot1x:
+        iface["802.1x"] = dot1x
     profile = applied.get("connection", {}).get("id")
     if profile and profile != iface[k.NAME]:
         iface[k.PROFILE_NAME] = profile
     routes = settings_to_routes(applied)
     for route in routes:
-        route[k.NEXT_HOP_INTERFACE] = iface[k.NAME]
-    return routes, settings_to_dns(applied)
+        if k.NEXT_HOP_INTERFACE in route:  # a typed route (blackhole ...) has none
+            route[k.NEXT_HOP_INTERFACE] = iface[k.NAME]
+    return routes, dns_entries(applied)
 
 
 def _generated(iface: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -94,8 +114,8 @@ def combine(
     """One schema state from the kernel view and (when there is one) NM's view."""
     interfaces = []
     config_routes: list[dict[str, Any]] = []
-    servers: list[str] = []
-    search: list[str] = []
+    config_rules: list[dict[str, Any]] = []
+    dns_configs: list[tuple[int, dict[str, list[str]]]] = []
     for name, iface in kernel.interfaces.items():
         if nm is not None:
             dev = nm.devices.get(name)
@@ -106,8 +126,8 @@ def combine(
             if applied:
                 routes, dns = _profile_view(iface, applied)
                 config_routes += routes
-                servers += [s for s in dns[k.SERVER] if s not in servers]
-                search += [s for s in dns[k.SEARCH] if s not in search]
+                dns_configs += dns
+                config_rules += [r for r in rules_from_nm(applied) if r not in config_rules]
         interfaces.append(iface)
     state: dict[str, Any] = {}
     if nm is not None or running_hostname:
@@ -123,11 +143,17 @@ def combine(
         for entry in nm.dns:
             running_servers += [s for s in entry.get("nameservers", []) if s not in running_servers]
             running_search += [d for d in entry.get("domains", []) if d not in running_search]
+        config = join_dns(dns_configs)  # by dns-priority, as NM orders them
+        dns_config = {k.SERVER: config[k.SERVER], k.SEARCH: config[k.SEARCH]}
+        if config[k.OPTIONS]:  # as nmstate: shown only when set; NM reports none running
+            dns_config[k.OPTIONS] = config[k.OPTIONS]
         state[k.DNS_RESOLVER] = {
-            k.CONFIG: {k.SERVER: servers, k.SEARCH: search},
+            k.CONFIG: dns_config,
             k.RUNNING: {k.SERVER: running_servers, k.SEARCH: running_search},
         }
     state[k.ROUTES] = {k.CONFIG: config_routes, k.RUNNING: kernel.routes}
+    if nm is not None:  # rules live in profiles; nmstate shows only their config
+        state[k.ROUTE_RULES] = {k.CONFIG: config_rules}
     state[k.INTERFACES] = interfaces
     return state
 
@@ -137,8 +163,13 @@ async def read_live(
     netns: str | None = None,
     kernel: KernelRead | None = None,
     client: NMClient | None = None,
+    secrets: bool = False,
 ) -> LiveState:
     """Read NM and the kernel concurrently; fall back to the kernel alone without NM.
+
+    ``secrets`` also fetches the 802.1x secrets of applied profiles (``show -s``):
+    NM leaves them out of applied profiles, and only a caller that prints them
+    unmasked should pay the extra calls.
 
     ``kernel`` is a kernel read the caller started early (it must be of the same
     netns); without one, it starts here. ``client`` is a connection to NM the
@@ -150,13 +181,13 @@ async def read_live(
     kernel = kernel if kernel is not None else KernelRead(netns)
     try:
         with gc_paused():
-            return await _read_live(bus_address, netns, kernel, client)
+            return await _read_live(bus_address, netns, kernel, client, secrets)
     finally:
         kernel.cancel()
 
 
 async def _read_nm_or_why(
-    bus_address: str | None, client: NMClient | None
+    bus_address: str | None, client: NMClient | None, secrets: bool = False
 ) -> tuple[NMState | None, str | None]:
     """NM's view, or None and why there is none (no NetworkManager on the bus)."""
     own = client is None
@@ -168,7 +199,7 @@ async def _read_nm_or_why(
                 raise NoBackend(
                     "NetworkManager is not running (try: systemctl start NetworkManager)"
                 )
-            return await read_nm(client), None
+            return await read_nm(client, secrets=secrets), None
         finally:
             if own:
                 client.close()
@@ -176,17 +207,31 @@ async def _read_nm_or_why(
         return None, str(exc)
 
 
+def _nm_uts_hostname(nm: NMState | None) -> str | None:
+    """The kernel hostname where NM runs (its static one if that cannot be read)."""
+    if nm is None:
+        return None
+    if nm.pid is not None:
+        with contextlib.suppress(OSError):
+            return running_hostname(nm.pid)
+    return nm.hostname
+
+
 async def _read_live(
-    bus_address: str | None, netns: str | None, kernel: KernelRead, client: NMClient | None
+    bus_address: str | None,
+    netns: str | None,
+    kernel: KernelRead,
+    client: NMClient | None,
+    secrets: bool,
 ) -> LiveState:
     kernel_task = asyncio.create_task(kernel.result())
     try:
-        nm, missing = await _read_nm_or_why(bus_address, client)
+        nm, missing = await _read_nm_or_why(bus_address, client, secrets)
         kernel_state = await kernel_task
     finally:
         kernel_task.cancel()  # when NM's side failed: the result is not wanted
-    # In a sandbox the kernel hostname lives in NM's UTS namespace: NM's copy is the truth.
-    running = (nm.hostname if nm else None) if netns else socket.gethostname()
+    # In a sandbox the kernel hostname lives in NM's UTS namespace: read it there.
+    running = _nm_uts_hostname(nm) if netns else socket.gethostname()
     state = normalize(combine(kernel_state, nm, running))
     return LiveState(state, nm_missing=missing, nm=nm, links=kernel_state.links)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -22,7 +23,8 @@ from engine.draft import Draft
 from engine.errors import NmtuiError
 from engine.restore_check import RestoreReport
 from engine.show import LiveState
-from nmtui_state import draft_file
+from engine.textsafe import printable
+from nmtui_state import draft_file, vt_look
 from nmtui_state.actions import bindings
 from nmtui_state.messages import ApplyEnded, ApplyProgress, ApplyRequested, HostChanged
 from nmtui_state.session import Session
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 
 DEBOUNCE_S = 0.3
 FALLBACK_REFRESH_S = 10.0  # kernel-only changes send no NM signal
+TEACH_MIN_HEIGHT = 32  # lines: below this, teaching mode starts off
 
 
 class NmtuiStateApp(App[int]):
@@ -55,13 +58,49 @@ class NmtuiStateApp(App[int]):
         self.draft_file = draft_file
         self.countdown_seconds = countdown
         self.watch_host = watch_host
-        self.teaching = True
+        self._teaching: bool | None = None  # None: by the terminal's height (see teaching)
+        self.vt_safe = vt_look.wanted()  # TERM=linux, vt220 ...: draw what a VT font has
         self.draft: Draft | None = None
         self.pending: Checkpoint | None = None
         self.last_outcome = ""
         # YAML typed in the edit screen that does not parse yet: a crash saves it too.
         self.unparsed_yaml: str | None = None
         self._debounce: Timer | None = None
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast, escaped: messages carry host text (names, NM's errors), so no
+        control characters reach the terminal and no ``[...]`` is read as markup."""
+        super().notify(
+            printable(message),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
+
+    @property
+    def teaching(self) -> bool:
+        """Teaching mode (the YAML of each form edit under the form).
+
+        Until the user toggles it (Ctrl+T), it is on only in a terminal tall
+        enough to show it beside the form: at 24 lines its 7 lines pushed the
+        field being typed off the screen.
+        """
+        if self._teaching is not None:
+            return self._teaching
+        return self.size.height >= TEACH_MIN_HEIGHT
+
+    @teaching.setter
+    def teaching(self, on: bool) -> None:
+        self._teaching = on
 
     # -- start-up and live refresh ------------------------------------------------
 
@@ -70,6 +109,11 @@ class NmtuiStateApp(App[int]):
 
         if self.session.readonly:
             self.sub_title = "read-only"
+        vt_look.apply(self, self.vt_safe)
+        if self.vt_safe:
+            self.screen_change_signal.subscribe(
+                self, lambda screen: self.call_after_refresh(vt_look.fix_screen, screen)
+            )
         self._install_signal_handlers()
         self.push_screen(MainScreen())
         self.refresh_live()
@@ -140,7 +184,8 @@ class NmtuiStateApp(App[int]):
                 "Discard draft", "Forget every edit of the draft (D)", self.discard_draft
             )
         yield SystemCommand("Refresh", "Re-read the host now (r)", self.refresh_live)
-        yield SystemCommand("Keys", "Show every key binding (?)", self.action_help)
+        # Not "Keys": Textual's own palette entry has that name (its key panel).
+        yield SystemCommand("Help", "Every key binding, by screen (?)", self.action_help)
 
     def _main_screen(self) -> Any:
         from nmtui_state.screens.main import MainScreen

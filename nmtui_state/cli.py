@@ -67,6 +67,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
 
     sb = sub.add_parser("sandbox", help="start a disposable NetworkManager host and run CMD in it")
     sb.add_argument("--demo", action="store_true", help="build the demo host (eth1-3, br0)")
+    sb.add_argument(
+        "--cleanup",
+        action="store_true",
+        help="remove sandboxes (netns, temp dir) left by an owner that died, then exit",
+    )
     sb.add_argument("cmd", nargs=argparse.REMAINDER, help="command to run (default: a shell)")
 
     from nmtui_state import cli_commands
@@ -100,6 +105,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     argv = list(args.cmd)
     if argv[:1] == ["--"]:
         argv = argv[1:]
+    if args.cleanup:
+        return _cleanup(argv)
     with Sandbox(demo=args.demo) as sb:
         if not argv:
             print(
@@ -115,6 +122,24 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
             return 127
         except KeyboardInterrupt:
             return 130
+
+
+def _cleanup(argv: list[str]) -> int:
+    from nmtui_state.sandbox import missing_prerequisites
+    from nmtui_state.sandbox_cleanup import cleanup_stale
+
+    if argv:
+        print("nmtui-state: sandbox --cleanup takes no command", file=sys.stderr)
+        return int(ExitCode.INVALID_INPUT)
+    if os.geteuid() != 0:
+        print(f"nmtui-state: {missing_prerequisites()}", file=sys.stderr)
+        return int(ExitCode.NO_BACKEND)
+    removed = cleanup_stale()
+    for stale in removed:
+        print(f"removed stale sandbox: {stale.describe()}")
+    if not removed:
+        print("no stale sandboxes")
+    return int(ExitCode.OK)
 
 
 GLOBAL_FLAGS = {"--sandbox"}

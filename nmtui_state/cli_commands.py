@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.errors import NmtuiError
-from nmtui_state import cli_files, cli_host, cli_service
+from nmtui_state import cli_files, cli_host, cli_service, cli_stat
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -17,6 +17,7 @@ def add_parsers(sub: Any) -> None:
     cli_host.add_parsers(sub)
     cli_files.add_parsers(sub)
     cli_service.add_parsers(sub)
+    cli_stat.add_parsers(sub)
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -35,6 +36,7 @@ HANDLERS: dict[str, Handler] = {
     **cli_host.HANDLERS,
     **cli_files.HANDLERS,
     **cli_service.HANDLERS,
+    **cli_stat.HANDLERS,
 }
 
 

@@ -1,4 +1,4 @@
-"""File commands that need no host: validate, diff, format, gen-revert, gen-conf.
+"""File commands: validate, diff, format, gen-revert, gen-conf (a host only when reachable).
 
 Handlers import what they use when they run (see :mod:`nmtui_state.cli_host`).
 """
@@ -16,21 +16,27 @@ from engine.textsafe import printable
 def add_parsers(sub: Any) -> None:
     val = sub.add_parser("validate", help="check state files against the schema and the rules")
     val.add_argument("files", nargs="+", metavar="FILE")
-    val.add_argument("--current", metavar="CUR.yml", help="judge references against this state")
+    val.add_argument(
+        "--current",
+        metavar="CUR.yml",
+        help="judge references against this state (default: the host, when one is reachable)",
+    )
     for name, text in (
         ("diff", "what applying FILE would change, property by property"),
         ("gen-revert", "a state that undoes FILE (like nmstatectl gr)"),
     ):
-        p = sub.add_parser(name, help=text)
+        p = sub.add_parser(name, help=text, aliases=["gr"] if name == "gen-revert" else [])
         p.add_argument("file", metavar="FILE")
         p.add_argument(
-            "--current", metavar="CUR.yml", help="the current state (default: read the host)"
+            "-c", "--current", metavar="CUR.yml", help="the current state (default: read the host)"
         )
         if name == "diff":
             p.add_argument("--summary", action="store_true", help="only the one-line summary")
             p.add_argument("-s", "--show-secrets", action="store_true")
+        else:
+            p.add_argument("--json", action="store_true", help="JSON instead of YAML")
     fmt = sub.add_parser("format", help="print FILE with nmstate's key order")
-    fmt.add_argument("file", metavar="FILE")
+    fmt.add_argument("file", metavar="FILE", nargs="?", default="-", help="default: stdin")
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("-s", "--show-secrets", action="store_true", help="do not mask secrets")
     for name in ("gen-conf", "gc"):
@@ -71,10 +77,40 @@ def _current(path: str | None) -> dict[str, Any]:
     return live.state
 
 
+UNCHECKED_NOTE = (
+    "references to interfaces not in the file (ports, controllers, base interfaces, "
+    "route interfaces) were not checked"
+)
+
+
+def _host_or_why() -> tuple[dict[str, Any] | None, str]:
+    """The live host's state for ``validate``, or None and why no host is reachable.
+
+    The same read ``diff`` makes; where ``diff`` exits 3, ``validate`` checks
+    the file alone instead, since a file can be checked without a host.
+    """
+    import asyncio
+
+    from engine.errors import NoBackend
+    from engine.show import read_live
+
+    try:
+        live = asyncio.run(read_live())
+    except NoBackend as exc:
+        return None, str(exc)
+    if live.nm_missing:
+        return None, live.nm_missing
+    return live.state, ""
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from nmtui_state.cli_io import check, fail_on_errors, read_state
 
-    current = read_state(args.current).state if args.current else None
+    why = ""
+    if args.current:
+        current: dict[str, Any] | None = read_state(args.current).state
+    else:
+        current, why = _host_or_why()
     problems = []
     for path in args.files:
         try:
@@ -86,8 +122,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
         problems += found
         if not any(p.is_error for p in found):
             print(printable(f"{sf.source}: ok"))
-    fail_on_errors(problems)
-    return 0
+    if current is not None:
+        fail_on_errors(problems)
+        return 0
+    # The errors first (scripts read the first line), then what was not checked.
+    code = 0
+    try:
+        fail_on_errors(problems)
+    except InvalidInput as exc:
+        print(f"nmtui-state: {printable(str(exc))}", file=sys.stderr)
+        code = int(exc.exit_code)
+    note = f"nmtui-state: note: no host to check against ({why}); {UNCHECKED_NOTE}"
+    print(printable(note + "; give --current FILE to check them"), file=sys.stderr)
+    return code
 
 
 def _merged(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -146,7 +193,9 @@ def cmd_gen_revert(args: argparse.Namespace) -> int:
     from engine.revert import revert_state
 
     current, merged = _merged(args)
-    sys.stdout.write(yamlio.dumps(revert_state(current, merged)))
+    sys.stdout.write(
+        yamlio.dumps(revert_state(current, merged), fmt="json" if args.json else "yaml")
+    )
     return 0
 
 
@@ -167,9 +216,14 @@ def cmd_gen_conf(args: argparse.Namespace) -> int:
     from nmtui_state.cli_io import check, fail_on_errors, read_state
 
     sf = read_state(args.file)
-    fail_on_errors(check(sf, current=sf.state))
+    # Offline, as nmstatectl gc: references to interfaces outside the file are not
+    # judged (a keyfile names its parent or controller by interface name).
+    fail_on_errors(check(sf, current=None))
+    from engine.genconf import offline_state
     from engine.secrets import mask
 
+    for note in offline_state(sf.state)[1]:
+        print(f"nmtui-state: note: {printable(note)}", file=sys.stderr)
     try:
         files = gen_conf(mask(sf.state, show_secrets=args.show_secrets))
     except UntranslatableInterface as exc:
@@ -191,6 +245,7 @@ HANDLERS = {
     "validate": cmd_validate,
     "diff": cmd_diff,
     "gen-revert": cmd_gen_revert,
+    "gr": cmd_gen_revert,
     "format": cmd_format,
     "gen-conf": cmd_gen_conf,
     "gc": cmd_gen_conf,

@@ -22,6 +22,10 @@ from nmtui_state.cli_args import timeout_seconds
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
+#: What ``apply`` says when the host already is as asked (no profile written, nothing reapplied).
+NOTHING = "nothing to change"
+
+
 def add_parsers(sub: Any) -> None:
     show = sub.add_parser("show", help="print the live network state (like nmstatectl show)")
     show.add_argument("globs", nargs="*", metavar="IFACE-GLOB", help="only these interfaces")
@@ -34,8 +38,14 @@ def add_parsers(sub: Any) -> None:
     )
     show.add_argument("-s", "--show-secrets", action="store_true", help="do not mask secrets")
 
-    apply = sub.add_parser("apply", help="apply state files inside a NetworkManager checkpoint")
-    apply.add_argument("files", nargs="+", metavar="FILE", help="state files; - reads stdin")
+    apply = sub.add_parser(
+        "apply",
+        aliases=["set"],  # nmstatectl's old name, still accepted there
+        help="apply state files inside a NetworkManager checkpoint",
+    )
+    apply.add_argument(
+        "files", nargs="*", default=["-"], metavar="FILE", help="state files; none or - reads stdin"
+    )
     apply.add_argument("--no-verify", action="store_true", help="do not verify the result")
     apply.add_argument(
         "--no-commit",
@@ -69,6 +79,8 @@ def add_parsers(sub: Any) -> None:
     edit.add_argument("globs", nargs="*", metavar="IFACE", help="only these interfaces")
     edit.add_argument("--timeout", type=timeout_seconds, default=60, metavar="S")
     edit.add_argument("--no-commit", action="store_true")
+    edit.add_argument("--no-verify", action="store_true", help="do not verify the result")
+    edit.add_argument("--memory-only", action="store_true", help="do not write profiles to disk")
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -82,7 +94,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from engine import secrets, yamlio
     from engine.show import filter_interfaces, read_live, running_config
 
-    live = asyncio.run(read_live(kernel=kernel))
+    live = asyncio.run(read_live(kernel=kernel, secrets=args.show_secrets))
     if live.nm_missing:
         print(
             f"nmtui-state: note: NetworkManager data missing ({live.nm_missing}); "
@@ -160,7 +172,11 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
     if not quiet:
         lines = summary(changes, show_secrets=getattr(args, "show_secrets", False))
         lines += [f"implied: {e.format()}" for e in result.prepared.effects]
-        print(printable("\n".join(lines)) if lines else "no changes")
+        if not lines:
+            # Nothing in the state changes; say whether NetworkManager was asked anything.
+            steps = result.prepared.plan.describe()
+            lines = [f"no changes; NetworkManager: {'; '.join(steps)}" if steps else NOTHING]
+        print(printable("\n".join(lines)))
     cp = result.checkpoint
     if cp is not None:
         print(
@@ -173,6 +189,12 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
+    if args.command == "set":
+        print("nmtui-state: 'set' is deprecated (as in nmstatectl); use 'apply'", file=sys.stderr)
+    if args.files == ["-"] and sys.stdin.isatty():
+        print(
+            "nmtui-state: reading the state from the terminal; end it with Ctrl-D", file=sys.stderr
+        )
     from engine.prestart import prestart
 
     prestart()  # the kernel reader starts while the files are loaded and checked
@@ -271,7 +293,6 @@ def cmd_edit(args: argparse.Namespace) -> int:
                 if not _ask("edit again? [Y/n] "):
                     raise
         args.files = [path]
-        setattr(args, "memory_only", False)  # noqa: B010 - args shared with apply
         return _apply_one(sf.state, args, path)
     finally:
         os.unlink(path)
@@ -280,6 +301,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 HANDLERS = {
     "show": cmd_show,
     "apply": cmd_apply,
+    "set": cmd_apply,
     "commit": cmd_checkpoint,
     "rollback": cmd_checkpoint,
     "edit": cmd_edit,

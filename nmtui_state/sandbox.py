@@ -186,8 +186,13 @@ class Sandbox:
         if problem:
             raise NoBackend(problem)
         started = time.monotonic()
+        from nmtui_state.sandbox_cleanup import cleanup_stale, write_owner
+
+        with contextlib.suppress(OSError):
+            cleanup_stale()  # what a SIGKILLed owner left behind (its teardown never ran)
         self.root = Path(tempfile.mkdtemp(prefix="nmtui-sandbox-"))
         try:
+            write_owner(self.root, self.name)
             self._start_processes()
             from nmtui_state.sandbox_demo import build_demo, wait_nm
 

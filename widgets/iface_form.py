@@ -31,7 +31,8 @@ class Field:
 
     path: Path
     label: str
-    kind: str  # "select", "int", "bool", "text", "addresses", "names"
+    kind: str  # "select", "choice" (a select that may stay unset), "int", "bool", "text",
+    # "addresses", "names"
     options: tuple[str, ...] = ()
 
     @property
@@ -52,6 +53,8 @@ COMMON = (
     Field((k.IPV6, k.ADDRESS), "IPv6 addresses", "addresses"),
 )
 MACVLAN_MODES = ("vepa", "bridge", "private", "passthru", "source")
+LACP_RATES = ("slow", "fast")
+HASHES = ("layer2", "layer2+3", "layer3+4", "encap2+3", "encap3+4", "vlan+srcmac")
 BY_TYPE: dict[str, tuple[Field, ...]] = {
     k.LINUX_BRIDGE: (
         Field((k.BRIDGE, k.PORT), "ports", "names"),
@@ -60,6 +63,10 @@ BY_TYPE: dict[str, tuple[Field, ...]] = {
     k.BOND: (
         Field((k.LINK_AGGREGATION, k.MODE), "bond mode", "select", k.BOND_MODES),
         Field((k.LINK_AGGREGATION, k.PORT), "ports", "names"),
+        Field((k.LINK_AGGREGATION, k.OPTIONS, "miimon"), "miimon (ms)", "int"),
+        Field((k.LINK_AGGREGATION, k.OPTIONS, "primary"), "primary port", "text"),
+        Field((k.LINK_AGGREGATION, k.OPTIONS, "lacp_rate"), "LACP rate", "choice", LACP_RATES),
+        Field((k.LINK_AGGREGATION, k.OPTIONS, "xmit_hash_policy"), "hash policy", "choice", HASHES),
     ),
     k.VLAN: (
         Field((k.VLAN, k.BASE_IFACE), "base interface", "text"),
@@ -85,6 +92,24 @@ BY_TYPE: dict[str, tuple[Field, ...]] = {
         Field((k.VRF, k.PORT), "ports", "names"),
     ),
 }
+
+
+WIDE_KINDS = ("addresses",)
+FOCUS_MARK = ">"
+PLACEHOLDERS: dict[Path, str] = {
+    (k.IPV4, k.ADDRESS): "192.0.2.1/24, ...",
+    (k.IPV6, k.ADDRESS): "2001:db8::1/64, ...",
+}
+
+
+def placeholder_for(field: Field) -> str:
+    """An example value of the field's own family (IPv6 fields show an IPv6 example)."""
+    return PLACEHOLDERS.get(field.path, "")
+
+
+def _on_off(value: bool) -> str:
+    """A switch's state in a word: the knob alone is only shading, lost without colour."""
+    return "on" if value else "off"
 
 
 def fields_for(iface_type: str) -> tuple[Field, ...]:
@@ -167,12 +192,18 @@ class IfaceForm(Widget):
     IfaceForm { height: 1fr; }
     IfaceForm VerticalScroll { height: 1fr; }
     IfaceForm .row { height: 1; margin-bottom: 1; }
-    IfaceForm .row Label { width: 16; padding: 0 1 0 0; }
-    IfaceForm .row Input { width: 1fr; height: 1; border: none; padding: 0 1; }
+    IfaceForm .row .field-mark { width: 2; padding: 0; text-style: bold; }
+    IfaceForm .row .field-label { width: 15; padding: 0 1 0 0; }
+    IfaceForm .row.-wide { margin-bottom: 0; }
+    IfaceForm .row.-wide .field-label { width: 1fr; }
+    IfaceForm .row .switch-word { width: 5; padding: 0 1; }
+    IfaceForm .row Input { width: 1fr; height: 1; padding: 0 1; }
     IfaceForm .row Switch { height: 1; border: none; padding: 0; }
     IfaceForm .row Select { width: 1fr; height: 1; }
-    IfaceForm .row SelectCurrent { height: 1; border: none; padding: 0 1; }
-    IfaceForm #field-help { height: auto; max-height: 3; color: $text-muted;
+    IfaceForm .row SelectCurrent { height: 1; padding: 0 1; }
+    IfaceForm .row Input:focus { text-style: bold; }
+    IfaceForm .row Select:focus > SelectCurrent { text-style: bold; }
+    IfaceForm #field-help { height: auto; max-height: 5; color: $text-muted;
                             border-top: solid $primary; }
     IfaceForm #form-title { text-style: bold; padding: 0 1; }
     """
@@ -204,9 +235,22 @@ class IfaceForm(Widget):
         with VerticalScroll():
             for field in self.fields:
                 value = get_at(self.iface, field.path)
+                if field.kind in WIDE_KINDS:
+                    # Address lists get the pane's whole width: the label sits above.
+                    with Horizontal(classes="row -wide"):
+                        yield Label("", classes="field-mark")
+                        yield Label(field.label, classes="field-label")
+                    with Horizontal(classes="row"):
+                        yield Label("", classes="field-mark")
+                        yield self._make(field, value)
+                    continue
                 with Horizontal(classes="row"):
-                    yield Label(field.label)
+                    yield Label("", classes="field-mark")
+                    yield Label(field.label, classes="field-label")
                     yield self._make(field, value)
+                    if field.kind == "bool":
+                        word_id = f"{field.widget_id}-word"
+                        yield Label(_on_off(bool(value)), id=word_id, classes="switch-word")
         yield Static("", id="field-help")
 
     @staticmethod
@@ -216,6 +260,8 @@ class IfaceForm(Widget):
             return bool(value)
         if field.kind == "select":
             return value if value in field.options else field.options[0]
+        if field.kind == "choice":
+            return value if value in field.options else Select.NULL
         return to_text(field, value)
 
     def _make(self, field: Field, value: Any) -> Widget:
@@ -227,12 +273,24 @@ class IfaceForm(Widget):
             widget = Switch(value=shown, id=field.widget_id)
         elif field.kind == "select":
             options = [(o, o) for o in field.options]
-            widget = Select(options, value=shown, allow_blank=False, id=field.widget_id)
+            # compact: no tall border, which at one line high hid the value on focus
+            widget = Select(
+                options, value=shown, allow_blank=False, id=field.widget_id, compact=True
+            )
+        elif field.kind == "choice":  # unset means the kernel's default: blank is a value
+            widget = Select(
+                [(o, o) for o in field.options],
+                value=shown,
+                prompt="(default)",
+                id=field.widget_id,
+                compact=True,
+            )
         else:
             widget = Input(
                 shown,
                 id=field.widget_id,
-                placeholder="192.0.2.1/24, ..." if field.kind == "addresses" else "",
+                placeholder=placeholder_for(field),
+                compact=True,
             )
         widget.tooltip = help_text
         return widget
@@ -277,7 +335,12 @@ class IfaceForm(Widget):
             return
         self._shown[field.widget_id] = value
         old = get_at(self.iface, field.path)
-        new = value if field.kind in ("bool", "select") else from_text(field, str(value), old)
+        if field.kind == "choice":
+            new = value if isinstance(value, str) else None  # Select.NULL: back to the default
+        elif field.kind in ("bool", "select"):
+            new = value
+        else:
+            new = from_text(field, str(value), old)
         if new == old:
             return
         set_at(self.iface, field.path, new)
@@ -290,6 +353,8 @@ class IfaceForm(Widget):
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
         event.stop()
+        for word in self.query(f"#{event.switch.id}-word").results(Label):
+            word.update(_on_off(event.value))
         self._update(event.switch.id, event.value)
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -300,3 +365,16 @@ class IfaceForm(Widget):
         field = self._by_id.get(getattr(event.widget, "id", "") or "")
         if field is not None:
             self.query_one("#field-help", Static).update(self.help_for(field))
+            self._mark(event.widget, FOCUS_MARK)
+
+    def on_descendant_blur(self, event: Any) -> None:
+        if (getattr(event.widget, "id", "") or "") in self._by_id:
+            self._mark(event.widget, "")
+
+    @staticmethod
+    def _mark(widget: Widget, mark: str) -> None:
+        """Put the focus mark on the row of ``widget``: focus must show without colour."""
+        row = widget.parent
+        if isinstance(row, Horizontal):
+            for label in row.query(".field-mark").results(Label):
+                label.update(mark)

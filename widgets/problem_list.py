@@ -16,6 +16,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from engine.errors import Problem
+from widgets.glyphs import glyphs
 
 
 def where(problem: Problem) -> str:
@@ -30,7 +31,7 @@ def where(problem: Problem) -> str:
 def problem_text(problem: Problem) -> Text:
     style = "red" if problem.is_error else "yellow"
     text = Text()
-    text.append("✗ " if problem.is_error else "! ", style=style)
+    text.append(f"{glyphs().problem} " if problem.is_error else "! ", style=style)
     if problem.line is not None:
         text.append(where(problem), style="bold")
         text.append(": ")
@@ -83,7 +84,9 @@ class ProblemList(OptionList):
         highlighted = self.highlighted
         self.clear_options()
         if not problems:
-            self.add_option(Option(Text("✓ no problems", style="green"), disabled=True))
+            self.add_option(
+                Option(Text(f"{glyphs().ok} no problems", style="green"), disabled=True)
+            )
             return
         self.add_options(Option(problem_text(p), id=str(i)) for i, p in enumerate(problems))
         if highlighted is not None:

@@ -20,9 +20,9 @@ from textual.widgets import TextArea
 
 from engine import yamlio
 from engine.errors import InvalidInput, Problem
+from widgets.glyphs import glyphs
 
 PARSE_DELAY_S = 0.3
-MARK = "✗"
 MARK_STYLE = Style(color="red", bold=True)
 
 
@@ -72,7 +72,7 @@ class YamlEditor(TextArea):
         if strip.cell_length < width or width < 2:
             return strip
         gutter, rest = strip.crop(0, width - 2), strip.crop(width - 1, strip.cell_length)
-        mark = Strip([Segment(MARK, MARK_STYLE)], 1)
+        mark = Strip([Segment(glyphs().problem, MARK_STYLE)], 1)
         return Strip.join([gutter, mark, rest])
 
     def set_text_quietly(self, text: str) -> None:

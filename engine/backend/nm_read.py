@@ -30,6 +30,7 @@ from engine.backend.nm_dbus import (
     SETTINGS_PATH,
     NMClient,
 )
+from engine.backend.uts import nm_pid
 
 DEVICE_STATE_ACTIVATED = 100
 DEVICE_STATE_UNMANAGED = 10
@@ -50,6 +51,7 @@ class NMDevice:
     applied: dict[str, dict[str, Any]] | None = None
     active_uuid: str | None = None  # of the profile active on it, when ACTIVATED
     external: bool = False  # activated with a profile NM generated from the kernel's view
+    profile_path: str | None = None  # the settings connection active on it
 
 
 @dataclass
@@ -59,6 +61,8 @@ class NMState:
     version: str = ""
     devices: dict[str, NMDevice] = field(default_factory=dict)
     hostname: str = ""
+    #: NM's process id (None: the bus does not say): where its UTS namespace is.
+    pid: int | None = None
     dns: list[dict[str, Any]] = field(default_factory=list)
     checkpoints: list[str] = field(default_factory=list)
 
@@ -123,6 +127,7 @@ def _from_objects(
             "Uuid",
         )
         dev["ActiveUuid"] = active["Uuid"]
+        dev["ProfilePath"] = active["Connection"]
         settings = objects.get(active["Connection"] or "", {}).get(CONNECTION_IFACE, {})
         if int(_plain(settings, "Flags")["Flags"] or 0) & SETTINGS_FLAG_EXTERNAL:
             external.add(path)
@@ -138,12 +143,29 @@ async def _per_device(client: NMClient) -> tuple[dict[str, Any], list[tuple[str,
     return manager, [(p, d) for p, d in zip(listed, found, strict=True) if d is not None]
 
 
-async def read_nm(client: NMClient) -> NMState:
-    """NetworkManager's devices, their applied profiles, DNS, hostname and checkpoints."""
-    objects, hostname, dns = await asyncio.gather(
+async def _with_secrets(
+    client: NMClient, profile_path: str | None, applied: dict[str, dict[str, Any]] | None
+) -> None:
+    """Fill the 802.1x secrets NM keeps out of an applied profile (GetSecrets on its profile)."""
+    if not applied or "802-1x" not in applied or not profile_path or profile_path == "/":
+        return
+    try:
+        (found,) = await client.call(profile_path, CONNECTION_IFACE, "GetSecrets", "s", ["802-1x"])
+    except DBusError:
+        return  # agent-owned or not saved: there is nothing stored to show
+    applied["802-1x"].update(found.get("802-1x", {}))
+
+
+async def read_nm(client: NMClient, secrets: bool = False) -> NMState:
+    """NetworkManager's devices, their applied profiles, DNS, hostname and checkpoints.
+
+    ``secrets`` adds the 802.1x secrets to the applied profiles that have that setting.
+    """
+    objects, hostname, dns, pid = await asyncio.gather(
         _managed_objects(client),
         client.get(SETTINGS_PATH, SETTINGS_IFACE, "Hostname"),
         client.get(f"{NM_PATH}/DnsManager", DNS_IFACE, "Configuration"),
+        nm_pid(client),
     )
     external: set[str] = set()
     if objects is not None and NM_PATH in objects:
@@ -155,9 +177,13 @@ async def read_nm(client: NMClient) -> NMState:
     ]
     applied = await asyncio.gather(*(_applied(client, p) for p in active))
     by_path = dict(zip(active, applied, strict=True))
+    if secrets:
+        profile_of = {p: d.get("ProfilePath") for p, d in devices}
+        await asyncio.gather(*(_with_secrets(client, profile_of[p], by_path[p]) for p in active))
     state = NMState(
         version=manager.get("Version", ""),
         hostname=hostname or "",
+        pid=pid,
         dns=dns or [],
         checkpoints=list(manager.get("Checkpoints") or []),
     )
@@ -174,6 +200,7 @@ async def read_nm(client: NMClient) -> NMState:
             applied=got,
             active_uuid=str(uuid) if uuid and dev_state == DEVICE_STATE_ACTIVATED else None,
             external=path in external and dev_state == DEVICE_STATE_ACTIVATED,
+            profile_path=dev.get("ProfilePath"),
         )
     return state
 

@@ -26,6 +26,9 @@ import uuid
 from typing import Any
 
 from engine import keys as k
+from engine.backend.nm_route_rules import rules_to_nm
+from engine.backend.nm_routes import route_items
+from engine.backend.nm_settings_extra import extra_type_settings, sriov_settings
 from engine.backend.nm_types import (
     ADDR_GEN_MODES,
     BRIDGE_OPTS,
@@ -45,7 +48,7 @@ from engine.backend.nm_types import (
 )
 from engine.bridge_vlans import ranges_from_section
 from engine.ethtool_names import nm_ethtool
-from engine.placement import Controllers, dns_placement, find_controller
+from engine.placement import Controllers, dns_placement, find_controller, rule_placement
 
 __all__ = ["iface_to_settings", "profile_uuid"]
 
@@ -53,6 +56,10 @@ __all__ = ["iface_to_settings", "profile_uuid"]
 UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "nmtui-state.invalid")
 
 # --- forward: interface → profile -------------------------------------------------
+
+#: ``dns-priority`` of the family listed first, and of the other (nmstate's values).
+DNS_PRIORITY_FIRST = 40
+DNS_PRIORITY_SECOND = 50
 
 
 def profile_uuid(name: str, iface_type: str) -> str:
@@ -69,30 +76,6 @@ def _addresses(ip: dict[str, Any]) -> list[dict[str, Any]]:
             out.append({"address": addr, "prefix": int(plen or (128 if ":" in addr else 32))})
         else:
             out.append({"address": entry[k.IP], "prefix": int(entry[k.PREFIX_LENGTH])})
-    return out
-
-
-def _route_items(state: dict[str, Any], name: str) -> dict[str, list[dict[str, Any]]]:
-    """route-data per family for the routes whose next-hop-interface is ``name``."""
-    out: dict[str, list[dict[str, Any]]] = {k.IPV4: [], k.IPV6: []}
-    for route in (state.get(k.ROUTES) or {}).get(k.CONFIG) or []:
-        if route.get(k.NEXT_HOP_INTERFACE) != name or route.get(k.STATE) == k.ABSENT:
-            continue
-        dest, _, plen = str(route[k.DESTINATION]).partition("/")
-        v6 = ":" in dest
-        item: dict[str, Any] = {"dest": dest, "prefix": int(plen or (128 if v6 else 32))}
-        hop = route.get(k.NEXT_HOP_ADDRESS)
-        if hop and hop not in ("0.0.0.0", "::"):
-            item["next-hop"] = hop
-        if route.get(k.METRIC) is not None and int(route[k.METRIC]) >= 0:
-            item["metric"] = int(route[k.METRIC])
-        if route.get(k.TABLE_ID):
-            item["table"] = int(route[k.TABLE_ID])
-        if route.get("weight") is not None:
-            item["weight"] = int(route["weight"])
-        if route.get("route-type"):
-            item["type"] = route["route-type"]
-        out[k.IPV6 if v6 else k.IPV4].append(item)
     return out
 
 
@@ -229,6 +212,8 @@ def _type_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None
             nm["infiniband"]["parent"] = ib[k.BASE_IFACE]
     elif kind in (k.DUMMY, k.LOOPBACK):
         nm[NM_TYPE[kind]] = {}
+    else:
+        extra_type_settings(iface, nm)  # hsr, macsec, ipsec: engine.backend.nm_settings_extra
 
 
 def _link_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None:
@@ -250,6 +235,7 @@ def _link_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None
             wired[prop] = eth[key]
     if wired or kind in (k.ETHERNET, k.VETH):
         nm.setdefault("802-3-ethernet", {}).update(wired)
+    sriov_settings(iface, nm)
     if isinstance(iface.get("ethtool"), dict):
         ethtool = nm_ethtool(iface["ethtool"])
         if ethtool:
@@ -271,6 +257,7 @@ def iface_to_settings(
     *,
     dns_on: dict[str, str] | None = None,
     controllers: Controllers | None = None,
+    rules_on: dict[str, list[dict[str, Any]]] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """The NM profile (plain values) for one schema interface of ``state``.
 
@@ -280,7 +267,8 @@ def iface_to_settings(
     ``dns_prefer`` names the interfaces carrying DNS now (see :func:`dns_placement`).
     A caller translating many interfaces of one state passes ``dns_on`` (that
     placement, computed once) and ``controllers`` (the state's index), which
-    keeps a whole plan linear instead of cubic in the number of interfaces.
+    keeps a whole plan linear instead of cubic in the number of interfaces;
+    ``rules_on`` is :func:`rule_placement` of ``state``, likewise.
     """
     name, kind = iface[k.NAME], iface.get(k.TYPE)
     if kind not in NM_TYPE:
@@ -316,7 +304,7 @@ def iface_to_settings(
         if entry.get(k.VLAN):
             port["vlans"] = ranges_from_section(entry[k.VLAN])
     l2_port = ctrl is not None and ctrl[k.TYPE] != k.VRF
-    routes = _route_items(state, name)
+    routes = route_items(state, name)
     if dns_on is None:
         dns_on = dns_placement(state, dns_prefer, controllers)
     dns = (state.get(k.DNS_RESOLVER) or {}).get(k.CONFIG) or {}
@@ -325,13 +313,41 @@ def iface_to_settings(
         if routes[family]:
             ip["route-data"] = routes[family]
         if dns_on.get(family) == name:
-            servers = [s for s in dns.get(k.SERVER) or [] if (":" in s) == (family == k.IPV6)]
-            if servers:
-                ip["dns-data"] = servers
-        first = k.IPV4 if k.IPV4 in dns_on else k.IPV6
-        if family == first and dns_on.get(family) == name:
-            if dns.get(k.SEARCH):
-                ip["dns-search"] = list(dns[k.SEARCH])
-            if dns.get(k.OPTIONS):
-                ip["dns-options"] = list(dns[k.OPTIONS])
+            _dns_settings(ip, family, dns, dns_on)
+    if rules_on is None:
+        rules_on = rule_placement(state)
+    for family in k.IP_FAMILIES:
+        items = rules_to_nm(rules_on.get(name, []), family)
+        if items:
+            nm[family]["routing-rules"] = items
     return nm
+
+
+def _dns_settings(
+    ip: dict[str, Any], family: str, dns: dict[str, Any], dns_on: dict[str, str]
+) -> None:
+    """The DNS part of one family's ip setting, on the profile chosen to carry it.
+
+    NetworkManager keeps IPv4 and IPv6 servers apart and orders the
+    configurations by ``dns-priority`` (lower first). As nmstate does, the
+    family of the first server listed carries the search list and options;
+    when both families have servers it gets priority 40 and the other 50, so
+    resolv.conf lists them in the order the state wrote. (With one family
+    only, the order is kept within it and NM's default priority stays.)
+    """
+    servers = [str(s) for s in dns.get(k.SERVER) or []]
+    mine = [s for s in servers if (":" in s) == (family == k.IPV6)]
+    if mine:
+        ip["dns-data"] = mine
+    first_v6 = bool(servers) and ":" in servers[0]
+    preferred = k.IPV6 if first_v6 else k.IPV4
+    if preferred not in dns_on:
+        preferred = k.IPV4 if k.IPV4 in dns_on else k.IPV6
+    both = len(mine) not in (0, len(servers))
+    if both:
+        ip["dns-priority"] = DNS_PRIORITY_FIRST if family == preferred else DNS_PRIORITY_SECOND
+    if family == preferred:
+        if dns.get(k.SEARCH):
+            ip["dns-search"] = list(dns[k.SEARCH])
+        if dns.get(k.OPTIONS):
+            ip["dns-options"] = list(dns[k.OPTIONS])

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from engine import keys as k
+from engine.backend.nm_routes import settings_to_routes as settings_to_routes
 from engine.backend.nm_types import (
     ADDR_GEN_MODES,
     BRIDGE_OPTS,
@@ -30,6 +31,8 @@ from engine.backend.nm_types import (
 )
 from engine.bridge_vlans import section_from_ranges
 from engine.ethtool_names import schema_ethtool
+
+NM_DEFAULT_DNS_PRIORITY = 100  # what dns-priority 0 means for a non-VPN profile
 
 
 def _mac_text(value: Any) -> str | None:
@@ -229,20 +232,28 @@ def settings_to_iface(nm: dict[str, Any], device_type: str | None = None) -> dic
     _type_from(nm, kind, iface)
     if nm.get("ethtool"):
         iface["ethtool"] = schema_ethtool(nm["ethtool"])
-    dot1x = nm.get("802-1x") or {}
+    dot1x = dot1x_config(nm)
     if dot1x:
-        iface["802.1x"] = {
-            key: (
-                bytes(dot1x[prop]).rstrip(b"\0").decode().removeprefix("file://")
-                if key in CERT_KEYS
-                else dot1x[prop]
-            )
-            for key, prop in DOT1X_PROPS.items()
-            if dot1x.get(prop)
-        }
+        iface["802.1x"] = dot1x
     for family in k.IP_FAMILIES:
         iface[family] = _ip_from(nm, family, kind)
     return iface
+
+
+def dot1x_config(nm: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """The schema's ``802.1x`` section of a profile (secrets only where the caller fetched them)."""
+    dot1x = nm.get("802-1x") or {}
+    if not dot1x:
+        return None
+    return {
+        key: (
+            bytes(dot1x[prop]).rstrip(b"\0").decode().removeprefix("file://")
+            if key in CERT_KEYS
+            else dot1x[prop]
+        )
+        for key, prop in DOT1X_PROPS.items()
+        if dot1x.get(prop)
+    }
 
 
 def settings_to_ifaces(profiles: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -274,34 +285,6 @@ def settings_to_ifaces(profiles: Iterable[dict[str, Any]]) -> list[dict[str, Any
     return ifaces
 
 
-def settings_to_routes(nm: dict[str, Any]) -> list[dict[str, Any]]:
-    """The schema routes a profile carries (its ``route-data``), next-hop-interface filled.
-
-    A route without its own table runs in the profile's ``route-table``, and
-    with neither in the main table (254): what the kernel will show.
-    """
-    name = (nm.get("connection") or {}).get("interface-name")
-    out = []
-    for family in k.IP_FAMILIES:
-        sec = nm.get(family) or {}
-        for item in sec.get("route-data") or []:
-            route: dict[str, Any] = {
-                k.DESTINATION: f"{item['dest']}/{item['prefix']}",
-                k.NEXT_HOP_INTERFACE: name,
-            }
-            for key, attr in (
-                (k.NEXT_HOP_ADDRESS, "next-hop"),
-                (k.METRIC, "metric"),
-                ("weight", "weight"),
-                ("route-type", "type"),
-            ):
-                if item.get(attr) is not None:
-                    route[key] = item[attr]
-            route[k.TABLE_ID] = int(item.get("table") or sec.get("route-table") or k.MAIN_TABLE)
-            out.append(route)
-    return out
-
-
 def _dns_servers(sec: dict[str, Any], family: str) -> list[str]:
     """A profile's name servers: ``dns-data`` (strings), or the legacy packed ``dns``.
 
@@ -319,12 +302,36 @@ def _dns_servers(sec: dict[str, Any], family: str) -> list[str]:
     return out
 
 
-def settings_to_dns(nm: dict[str, Any]) -> dict[str, list[str]]:
-    """The DNS config a profile carries: servers of both families, search, options."""
-    out: dict[str, list[str]] = {k.SERVER: [], k.SEARCH: [], k.OPTIONS: []}
+def dns_priority(sec: dict[str, Any]) -> int:
+    """A family's effective ``dns-priority``: NM reads 0 as its default, 100."""
+    value = int(sec.get("dns-priority") or 0)
+    return value if value else NM_DEFAULT_DNS_PRIORITY
+
+
+def dns_entries(nm: dict[str, Any]) -> list[tuple[int, dict[str, list[str]]]]:
+    """Each family's DNS config of a profile with its priority, IPv4 first (NM's tie order)."""
+    out = []
     for family in k.IP_FAMILIES:
         sec = nm.get(family) or {}
-        out[k.SERVER] += _dns_servers(sec, family)
-        out[k.SEARCH] += [s for s in sec.get("dns-search") or [] if s not in out[k.SEARCH]]
-        out[k.OPTIONS] += [o for o in sec.get("dns-options") or [] if o not in out[k.OPTIONS]]
+        entry = {
+            k.SERVER: _dns_servers(sec, family),
+            k.SEARCH: list(sec.get("dns-search") or []),
+            k.OPTIONS: list(sec.get("dns-options") or []),
+        }
+        if any(entry.values()):
+            out.append((dns_priority(sec), entry))
     return out
+
+
+def join_dns(entries: Iterable[tuple[int, dict[str, list[str]]]]) -> dict[str, list[str]]:
+    """DNS configs in the order NM uses them: by priority, ties in the order given."""
+    out: dict[str, list[str]] = {k.SERVER: [], k.SEARCH: [], k.OPTIONS: []}
+    for _prio, entry in sorted(entries, key=lambda e: e[0]):
+        for key in out:
+            out[key] += [v for v in entry.get(key, []) if v not in out[key]]
+    return out
+
+
+def settings_to_dns(nm: dict[str, Any]) -> dict[str, list[str]]:
+    """The DNS config a profile carries: servers of both families, search, options."""
+    return join_dns(dns_entries(nm))

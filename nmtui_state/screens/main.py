@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from textual.app import ComposeResult
@@ -12,6 +13,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from engine import keys as k
 from engine.draft import Draft, DraftShapeError
+from engine.link_view import marks
 from engine.show import LiveState
 from nmtui_state.actions import bindings
 from nmtui_state.screens.host_app import host_app
@@ -36,7 +38,7 @@ class MainScreen(Screen[None]):
             with VerticalScroll(id="details-pane"):
                 yield IfaceDetails("Reading the host…", id="details")
         yield Static("", id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     _details_timer: Timer | None = None
 
@@ -60,11 +62,16 @@ class MainScreen(Screen[None]):
     def _on_live(self, live: LiveState | None) -> None:
         if live is None:
             return
-        self.state_tree.set_state(live.state)
+        self.state_tree.set_state(live.state, live.links, self._marks(live))
         if self.state_tree.cursor_node is None or self.state_tree.cursor_line < 0:
             self.state_tree.move_cursor_to_line(0)
         self._show(self.state_tree.selected_ref)
         self._status()
+
+    @staticmethod
+    def _marks(live: LiveState) -> dict[str, list[str]]:
+        """Default route and SSH session per interface (SSH_CONNECTION read now, as review)."""
+        return marks(live.state, os.environ.get("SSH_CONNECTION"))
 
     def _status(self) -> None:
         live: LiveState | None = getattr(self.app, "live", None)
@@ -87,7 +94,9 @@ class MainScreen(Screen[None]):
         live: LiveState | None = getattr(self.app, "live", None)
         if ref is None or live is None:
             return
-        self.query_one(IfaceDetails).show(live.state, ref.kind, ref.name)
+        self.query_one(IfaceDetails).show(
+            live.state, ref.kind, ref.name, live.links, self._marks(live)
+        )
 
     def on_state_tree_iface_highlighted(self, event: StateTree.IfaceHighlighted) -> None:
         # The details pane re-lays out the screen; while the cursor is moving (a held arrow
@@ -133,7 +142,13 @@ class MainScreen(Screen[None]):
                     return
                 self.app.push_screen(EditScreen(self.draft, iface[k.NAME]))
 
-        self.app.push_screen(AddIfaceScreen(), added)
+        live: LiveState | None = getattr(self.app, "live", None)
+        bases = [
+            str(i[k.NAME])
+            for i in (live.state.get(k.INTERFACES, []) if live else [])
+            if i.get(k.TYPE) != k.LOOPBACK
+        ]
+        self.app.push_screen(AddIfaceScreen(bases), added)
 
     def _set_state(self, state: str) -> None:
         name = self._selected_iface()

@@ -67,6 +67,7 @@ async def test_teaching_toggle_add_and_set_down(module_demo_sandbox: Sandbox) ->
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, AddIfaceScreen))
         app.screen.query_one("#add-type").value = "mac-vlan"
+        app.screen.query_one("#add-base").value = "eth1"
         app.screen.query_one("#add-name").focus()
         for ch in "mv0":
             await pilot.press(ch)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from nmtui_state.sandbox import Sandbox
 from tests.conftest import require_nm
 
 EXE = str(Path(sys.executable).parent / "nmtui-state")
@@ -94,3 +95,40 @@ def test_without_root_one_line_and_exit_3() -> None:
     assert out.returncode == 3, out.stderr
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "root" in lines[0] and "sudo" in lines[0]
+
+
+def _leak_a_sandbox() -> tuple[str, Path, subprocess.Popen[str]]:
+    """Start ``sandbox -- CMD`` and SIGKILL the nmtui-state process once CMD runs."""
+    script = 'echo "$NMTUI_STATE_NETNS $DBUS_SYSTEM_BUS_ADDRESS"; exec sleep 600'
+    owner = subprocess.Popen(
+        [EXE, "sandbox", "--", "sh", "-c", script], stdout=subprocess.PIPE, text=True
+    )
+    assert owner.stdout is not None
+    netns, address = owner.stdout.readline().split()  # the command runs: the sandbox is up
+    owner.kill()
+    owner.wait()
+    root = Path(address.removeprefix("unix:path=")).parent
+    return netns, root, owner
+
+
+def test_a_sigkilled_owner_leaves_nothing_after_cleanup() -> None:
+    """SIGKILL gives no teardown: the leak is real, and ``--cleanup`` removes all of it."""
+    require_nm()
+    netns, root, _ = _leak_a_sandbox()
+    assert netns in _netns() and root.exists()  # what the SIGKILL left behind
+    out = subprocess.run([EXE, "sandbox", "--cleanup"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert f"removed stale sandbox: netns {netns} and {root}" in out.stdout
+    assert netns not in _netns()
+    assert not root.exists()
+
+
+def test_the_next_start_removes_stale_sandboxes_but_not_live_ones(sandbox: Sandbox) -> None:
+    """A new sandbox sweeps leftovers whose owner died; a live one (this test's) is kept."""
+    netns, root, _ = _leak_a_sandbox()
+    with Sandbox():
+        assert netns not in _netns() and not root.exists()
+        assert sandbox.name in _netns() and sandbox.root.exists()
+    out = subprocess.run([EXE, "sandbox", "--cleanup"], capture_output=True, text=True, timeout=60)
+    assert sandbox.name not in out.stdout
+    assert sandbox.name in _netns() and sandbox.root.exists()

@@ -149,9 +149,11 @@ def test_ip_addresses_routes_and_dns() -> None:
         "dns": "192.0.2.53;",
         "dns-search": "example.com;",
         "dns-options": "rotate;",
+        "dns-priority": "40",  # both families have servers: the first listed (IPv4) leads
     }
     v6 = section("d0.nmconnection", "ipv6")
     assert v6["route1"] == "2001:db8:9::/64,2001:db8:1::fe" and v6["dns"] == "2001:db8::53;"
+    assert v6["dns-priority"] == "50"
     assert v6["addr-gen-mode"] == "eui64"
 
 

@@ -169,8 +169,28 @@ def test_route_rules_sorted_by_priority() -> None:
         }
     )
     assert state["route-rules"]["config"] == [
-        {"priority": 100, "ip-from": "2001:db8::/64"},
+        {"priority": 100, "ip-from": "2001:db8::/64", "route-table": 254},  # NM stores main
         {"priority": 200, "route-table": 1},
+    ]
+
+
+def test_route_rules_in_the_form_nm_reads_back() -> None:
+    """family implied by an address goes, hex marks become numbers, absent ones stay patterns."""
+    state = normalize(
+        {
+            "route-rules": {
+                "config": [
+                    {"ip-to": "192.0.2.0/24", "family": "ipv4", "fwmark": "0x30", "priority": 5},
+                    {"route-table": 254, "state": "absent"},
+                    {"family": "ipv6", "priority": 7, "action": "blackhole"},
+                ]
+            }
+        }
+    )
+    assert state["route-rules"]["config"] == [
+        {"route-table": 254, "state": "absent"},
+        {"ip-to": "192.0.2.0/24", "fwmark": 48, "priority": 5, "route-table": 254},
+        {"family": "ipv6", "priority": 7, "action": "blackhole"},
     ]
 
 
