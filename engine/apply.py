@@ -178,8 +178,11 @@ async def _verify_loop(
             last, since = mismatches, now
         if not mismatches or now > deadline or now - since > STABLE_SECONDS:
             return mismatches
+        # asyncio.timeout, not wait_for: Python 3.11's wait_for drops a cancellation
+        # (Ctrl-C, SIGTERM) that lands as the event fires, and the apply would go on.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(changed.wait(), timeout=wait)
+            async with asyncio.timeout(wait):
+                await changed.wait()
         wait = min(wait * 2, RECHECK_MAX)
 
 
@@ -289,6 +292,9 @@ async def apply_async(
         if prepared.plan.hostname is not None:
             old = (prepared.current.get(k.HOSTNAME) or {}).get(k.CONFIG) or ""
             cp = replace(cp, hostname_before=str(old))
+        if prepared.plan.running_hostname is not None:
+            old = (prepared.current.get(k.HOSTNAME) or {}).get(k.RUNNING) or ""
+            cp = replace(cp, running_before=str(old))
         notes = lifecycle.guard(cp, bus_address, keep_record=not commit)
         try:
             async with lifecycle.keep_alive(client, cp):

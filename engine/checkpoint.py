@@ -24,7 +24,7 @@ from dbus_fast.errors import DBusError
 from engine import pending
 from engine.backend import nm_checkpoint as nm_cp
 from engine.backend.nm_dbus import DEVICE_IFACE, NM_IFACE, NM_PATH, NMClient
-from engine.backend.nm_exec import save_hostname
+from engine.backend.nm_exec import StepFailed, save_hostname, set_running
 from engine.errors import ApplyFailed, InvalidInput, NmtuiError, NoBackend, Problem
 from engine.restore_check import UNCHECKED, RestoreReport, Snapshot, check
 
@@ -51,6 +51,9 @@ class Checkpoint:
     #: The static hostname before the apply, when it changed it: NM's checkpoint does not
     #: cover the hostname, so a rollback through this object restores it (None: unchanged).
     hostname_before: str | None = None
+    #: The running (kernel) hostname before the apply, when it set it: outside NM's
+    #: checkpoint as well, restored the same way (None: unchanged).
+    running_before: str | None = None
     #: Interfaces that existed before the apply: after a rollback, links beyond them are
     #: ones the apply created, and are waited for (or deleted) until gone.
     existed: frozenset[str] = field(default_factory=frozenset)
@@ -149,6 +152,9 @@ async def _after_rollback(
     if cp.hostname_before is not None:  # outside NM's snapshot: ours to put back
         with contextlib.suppress(DBusError):
             await save_hostname(client, cp.hostname_before)
+    if cp.running_before is not None:
+        with contextlib.suppress(StepFailed):
+            await set_running(client, cp.running_before)
     await settle(client, cp.existed)
     pending.drop(bus_address, cp.path)
     if cp.before is None:
@@ -202,7 +208,7 @@ def guard(cp: Checkpoint, bus_address: str | None, keep_record: bool) -> list[st
     detached guardian (:mod:`engine.guardian`) puts that back if NM's timer
     rolls back after this process died, SIGKILL included.
     """
-    needs_guardian = cp.hostname_before is not None
+    needs_guardian = cp.hostname_before is not None or cp.running_before is not None
     if not (keep_record or needs_guardian):
         return []
     rec = record(cp, bus_address)
@@ -235,6 +241,7 @@ def record(cp: Checkpoint, bus_address: str | None) -> pending.PendingRecord:
         before=cp.before.to_json() if cp.before else None,
         existed=sorted(cp.existed),
         hostname_before=cp.hostname_before,
+        running_before=cp.running_before,
     )
 
 
@@ -244,6 +251,7 @@ def from_record(rec: pending.PendingRecord) -> Checkpoint:
         rec.checkpoint,
         rec.timeout,
         hostname_before=rec.hostname_before,
+        running_before=rec.running_before,
         existed=frozenset(rec.existed),
         before=Snapshot.from_json(rec.before),
         netns=rec.netns,

@@ -22,12 +22,15 @@ and the caller writes the files root-only.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from engine import keys as k
 from engine.backend.nm_route_rules import rule_text
 from engine.backend.nm_settings import iface_to_settings
+from engine.backend.nm_settings_ovs import OVS_TYPES, attach, ovs_owners, ovs_profiles
 from engine.backend.nm_types import ADDR_GEN_MODES, signature
+from engine.topology import interfaces, port_refs
 
 #: D-Bus setting name → keyfile section name.
 SECTION_ALIAS = {"802-3-ethernet": "ethernet"}
@@ -96,6 +99,24 @@ def _routes(family: str, routes: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return lines
 
 
+def _sriov_vfs(vfs: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """``vf.N=mac=… spoof-check=true vlans=ID.QOS.PROTO``: NM's VF string without its index."""
+    lines = []
+    for vf in vfs:
+        attrs = []
+        for key, value in vf.items():
+            if key == "index":
+                continue
+            if key == "vlans":
+                value = ";".join(
+                    f"{v['id']}.{v.get('qos', 0)}.{'ad' if v.get('protocol') else 'q'}"
+                    for v in value
+                )
+            attrs.append(f"{key}={_scalar(value)}")
+        lines.append((f"vf.{vf['index']}", " ".join(attrs)))
+    return lines
+
+
 def _section_lines(setting: str, props: dict[str, Any]) -> list[tuple[str, str]]:
     """The ``key=value`` pairs of one keyfile section."""
     lines: list[tuple[str, str]] = []
@@ -115,7 +136,12 @@ def _section_lines(setting: str, props: dict[str, Any]) -> list[tuple[str, str]]
             lines += [(f"routing-rule{n}", rule_text(r)) for n, r in enumerate(value, start=1)]
         elif prop == "vlans":
             lines.append((key, _bridge_vlans(value)))
-        elif sig == "a{ss}":  # bond.options: one key per option
+        elif (setting, prop) == ("sriov", "vfs"):
+            lines += _sriov_vfs(value)
+        elif (setting, prop) == ("ovs-port", "trunks"):
+            spans = [(int(t["start"]), int(t["end"])) for t in value]
+            lines.append((key, ",".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans)))
+        elif sig == "a{ss}":  # bond.options, vpn.data (and vpn.secrets): one key per option
             lines += [(opt, _escape(str(val))) for opt, val in value.items()]
         elif sig == "ay":
             lines.append((key, _bytes(setting, value)))
@@ -146,9 +172,16 @@ def keyfile_text(settings: dict[str, dict[str, Any]]) -> str:
     order += [s for s in last if s in settings]
     blocks = []
     for setting in order:
-        lines = _section_lines(setting, settings[setting])
+        props = settings[setting]
+        if setting == "vpn" and "secrets" in props:
+            # A keyfile keeps VPN secrets in their own [vpn-secrets] section.
+            props = {key: value for key, value in props.items() if key != "secrets"}
+        lines = _section_lines(setting, props)
         body = "".join(f"{key}={value}\n" for key, value in lines)
         blocks.append(f"[{SECTION_ALIAS.get(setting, setting)}]\n{body}")
+        if props is not settings[setting]:
+            secrets = _section_lines("vpn", {"secrets": settings[setting]["secrets"]})
+            blocks.append("[vpn-secrets]\n" + "".join(f"{key}={val}\n" for key, val in secrets))
     return "\n".join(blocks)
 
 
@@ -165,19 +198,73 @@ class UntranslatableInterface(ValueError):
         self.name = name
 
 
-def gen_conf(state: dict[str, Any]) -> list[tuple[str, str]]:
-    """(file name, keyfile text) for every interface of ``state`` that is not absent/ignored.
+def offline_state(state: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``state`` as nmstate's gen-conf mode reads it, and a note per assumption made.
 
-    Raises ``UntranslatableInterface`` (a ``ValueError``) for an interface the
-    translation cannot express (an unsupported type, a controller missing from the state).
+    There is no host to ask what an interface is, so (as ``nmstatectl gc``)
+    an interface without a type (or ``unknown``) is ethernet, and a port a
+    controller lists but the file does not describe is an ethernet port. A
+    child's base needs nothing: the keyfile names its parent by interface
+    name. ``state`` itself is not changed.
     """
-    out = []
+    out = copy.deepcopy(state)
+    notes: list[str] = []
+    ifaces = interfaces(out)
+    for iface in ifaces:
+        if iface.get(k.TYPE) in (None, k.UNKNOWN) and iface.get(k.STATE) != k.ABSENT:
+            iface[k.TYPE] = k.ETHERNET
+            notes.append(
+                f"{iface[k.NAME]} has no type here; written as ethernet, as nmstatectl gc does"
+            )
+    known = {iface[k.NAME] for iface in ifaces}
+    added: list[dict[str, Any]] = []
+    for iface in ifaces:
+        if iface.get(k.STATE, k.UP) in (k.ABSENT, k.IGNORE):
+            continue
+        for _, port in port_refs(iface):
+            if port not in known:
+                known.add(port)
+                added.append({k.NAME: port, k.TYPE: k.ETHERNET, k.STATE: k.UP})
+                notes.append(
+                    f"{port} is a port not described in the file; written as ethernet, "
+                    "as nmstatectl gc does"
+                )
+    if added:
+        out[k.INTERFACES] = [*(out.get(k.INTERFACES) or []), *added]
+    if out.get("ovs-db"):
+        notes.append("ovs-db goes to the Open vSwitch database, not to a keyfile: left out")
+    return out, notes
+
+
+def gen_profiles(state: dict[str, Any]) -> list[dict[str, dict[str, Any]]]:
+    """The NM profiles (plain settings) gen-conf writes for ``state``, in file order.
+
+    One per interface that is not absent/ignored, plus an ``ovs-port`` per
+    OVS bridge port. The state is read as :func:`offline_state` does (no host
+    is consulted). Raises ``UntranslatableInterface`` (a ``ValueError``) for an
+    interface the translation cannot express (an unsupported type, a
+    controller missing from the state).
+    """
+    state, _notes = offline_state(state)
+    owners = ovs_owners(state)  # OVS ports: see engine.backend.nm_settings_ovs
+    out: list[dict[str, dict[str, Any]]] = []
     for iface in state.get(k.INTERFACES) or []:
         if iface.get(k.STATE, k.UP) in (k.ABSENT, k.IGNORE):
             continue
         try:
-            settings = iface_to_settings(iface, state)
+            if iface.get(k.TYPE) in OVS_TYPES:
+                out += ovs_profiles(iface, state, owners)
+            elif iface[k.NAME] in owners:  # a system port of an OVS bridge
+                plain = {key: v for key, v in iface.items() if key != k.CONTROLLER}
+                out.append(iface_to_settings(plain, state))
+                attach(out[-1], owners[iface[k.NAME]])
+            else:
+                out.append(iface_to_settings(iface, state))
         except ValueError as exc:
             raise UntranslatableInterface(str(iface.get(k.NAME)), str(exc)) from exc
-        out.append((keyfile_name(settings["connection"]["id"]), keyfile_text(settings)))
     return out
+
+
+def gen_conf(state: dict[str, Any]) -> list[tuple[str, str]]:
+    """(file name, keyfile text) for each profile of :func:`gen_profiles`."""
+    return [(keyfile_name(p["connection"]["id"]), keyfile_text(p)) for p in gen_profiles(state)]

@@ -56,13 +56,19 @@ async def _checkpoint_alive(bus_address: str | None, checkpoint: str) -> bool | 
         client.close()
 
 
-async def _restore_hostname(bus_address: str | None, hostname: str) -> None:
+async def _restore_hostname(
+    bus_address: str | None, hostname: str | None, running: str | None = None
+) -> None:
+    """Put back the static hostname and (when the apply set it) the running one."""
     from engine.backend.nm_dbus import NMClient
-    from engine.backend.nm_exec import save_hostname
+    from engine.backend.nm_exec import save_hostname, set_running
 
     client = await NMClient.connect(bus_address)
     try:
-        await save_hostname(client, hostname)
+        if hostname is not None:
+            await save_hostname(client, hostname)
+        if running:
+            await set_running(client, running)
     finally:
         client.close()
 
@@ -102,15 +108,17 @@ async def guard(record_file: Path, owner: int | None = None) -> int:
     record = pending.read(record_file)
     if record is None:
         return 0
-    if record.hostname_before is not None:
+    if record.hostname_before is not None or record.running_before:
         try:
-            await _restore_hostname(record.bus_address, record.hostname_before)
+            await _restore_hostname(
+                record.bus_address, record.hostname_before, record.running_before
+            )
         except Exception as exc:  # the log line is the only report left
             log(f"checkpoint {record.checkpoint} ended unattended; hostname not restored: {exc}")
             return 1
         log(
             f"checkpoint {record.checkpoint} ended unattended (NetworkManager's timer); "
-            f"hostname restored to {record.hostname_before!r}"
+            f"hostname restored to {record.hostname_before or record.running_before!r}"
         )
     pending.drop(record.bus_address, record.checkpoint)
     return 0

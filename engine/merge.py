@@ -7,13 +7,16 @@ against. The rules, in nmstate's spirit:
 
 * interfaces merge onto current ones by (name, type): dicts merge key by
   key, lists are replaced whole, unmentioned interfaces are untouched;
+  ``ethernet`` and ``veth`` are one kind (nmstate reads a veth end as an
+  ethernet interface), and an entry without ``type`` matches by name;
 * a controller's port list is authoritative: listed ports get
   ``controller``, dropped ones lose it; a port may also join with its own
   ``controller: br0`` or leave with ``controller: ""``;
 * ``state: absent`` stays in the result as a marker the plan deletes, and
   takes down what cannot outlive it: stacked children (vlan on the link)
-  and the veth peer, unless the desired state says otherwise, and routes
-  through it. Its ports are released, not deleted;
+  and the veth peer (unless the host does not manage it: ``ignore``),
+  unless the desired state says otherwise, and routes through it. Its
+  ports are released, not deleted;
 * routes and route rules are append-only; an entry with ``state: absent``
   deletes every current entry it matches, omitted fields matching anything;
 * ``dns-resolver.config`` replaces the keys it gives (``config: {}``
@@ -32,7 +35,15 @@ from __future__ import annotations
 from typing import Any
 
 from engine import keys as k
+from engine.merge_sections import (
+    matches_rule,
+    merge_dns,
+    merge_hostname,
+    merge_section,
+    route_present,
+)
 from engine.normalize import normalize, normalize_in_place
+from engine.route_match import route_matches
 from engine.route_rules import with_priorities
 from engine.topology import has_port_list, is_controller, parent_of, ports_of, set_ports
 
@@ -77,7 +88,11 @@ def _fix_family(merged: dict[str, Any], wanted: dict[str, Any]) -> None:
         if not isinstance(asked, dict) or not isinstance(got, dict):
             continue
         if asked.get(k.ENABLED) is False:
+            # ``show`` spells a disabled family ``{address: [], enabled: false}``; asked
+            # that way it stays that way, so applying show's output is no change.
             merged[family] = {k.ENABLED: False}
+            if asked.get(k.ADDRESS) == []:
+                merged[family][k.ADDRESS] = []
             continue
         turned_auto = asked.get(k.DHCP) is True or asked.get(k.AUTOCONF) is True
         if k.ENABLED not in asked and (asked.get(k.ADDRESS) or turned_auto):
@@ -105,8 +120,25 @@ def _fix_loopback(merged: dict[str, Any]) -> None:
             merged[family] = {**section, k.ADDRESS: [{k.IP: ip, k.PREFIX_LENGTH: plen}, *addrs]}
 
 
+#: Types nmstate treats as one: a veth end is an ethernet interface to it, so
+#: ``type: ethernet`` for a veth means that veth, not a second, new interface.
+_ETHERNET_KIND = frozenset({k.ETHERNET, k.VETH})
+
+
+def _in_current_kind(wanted: dict[str, Any], cur: dict[str, Any]) -> dict[str, Any]:
+    """``wanted`` without a ``type: ethernet`` that would turn the current veth into a NIC."""
+    if wanted.get(k.TYPE) == k.ETHERNET and cur.get(k.TYPE) == k.VETH:
+        return {key: value for key, value in wanted.items() if key != k.TYPE}
+    return wanted
+
+
 def _merge_iface(cur: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
-    """One desired interface onto its current entry (a new bond mode drops old options)."""
+    """One desired interface onto its current entry (a new bond mode drops old options).
+
+    ``type: ethernet`` given for a veth keeps the veth: the link and its NM
+    profile stay what they are, only the properties asked for change.
+    """
+    wanted = _in_current_kind(wanted, cur)
     base = cur
     cur_agg, want_agg = cur.get(k.LINK_AGGREGATION), wanted.get(k.LINK_AGGREGATION)
     if (
@@ -140,6 +172,9 @@ class _Interfaces:
             return positions[0] if positions else None
         for pos in positions:
             if self.items[pos].get(k.TYPE) in (kind, None, k.UNKNOWN):
+                return pos
+        for pos in positions:
+            if kind in _ETHERNET_KIND and self.items[pos].get(k.TYPE) in _ETHERNET_KIND:
                 return pos
         return None
 
@@ -229,7 +264,13 @@ def _cascade_absent(
         gone = queue.pop()
         victims = list(stacked.get(gone, []))
         if gone in peers:
-            victims += ifaces.by_name.get(peers[gone], [])
+            # A peer this host does not manage (``ignore``: the far end of a NIC's
+            # cable) is not this host's to remove; nmstate leaves ignored ones out.
+            victims += [
+                pos
+                for pos in ifaces.by_name.get(peers[gone], [])
+                if ifaces.items[pos].get(k.STATE) != k.IGNORE
+            ]
         for pos in victims:
             iface = ifaces.items[pos]
             name = iface[k.NAME]
@@ -264,7 +305,9 @@ def _merge_interfaces(want: dict[str, Any], have: dict[str, Any]) -> tuple[list[
         pos = ifaces.find(w)
         if w.get(k.STATE) == k.ABSENT:
             if pos is not None:
-                ifaces.items[pos] = absent_marker({**ifaces.items[pos], **w})
+                ifaces.items[pos] = absent_marker(
+                    {**ifaces.items[pos], **_in_current_kind(w, ifaces.items[pos])}
+                )
                 removed.add(w[k.NAME])
         elif pos is None:
             new = dict(w)
@@ -275,72 +318,6 @@ def _merge_interfaces(want: dict[str, Any], have: dict[str, Any]) -> tuple[list[
     absent = _cascade_absent(ifaces, {w[k.NAME] for w in wanted}, removed, peers)
     _merge_ports(ifaces, wanted)
     return ifaces.items, absent
-
-
-def _freeze(entry: Any) -> str:
-    return repr(sorted(entry.items())) if isinstance(entry, dict) else repr(entry)
-
-
-def _matches(entry: Any, pattern: dict[str, Any]) -> bool:
-    """Does an absent ``pattern`` hit ``entry``? Fields the pattern omits match anything."""
-    return isinstance(entry, dict) and all(
-        entry.get(key) == value for key, value in pattern.items() if key != k.STATE
-    )
-
-
-def merge_entries(current: list[Any], desired: list[Any]) -> list[Any]:
-    """Append-only list merge for routes and rules, honouring ``state: absent`` wildcards."""
-    patterns = [e for e in desired if isinstance(e, dict) and e.get(k.STATE) == k.ABSENT]
-    out = [e for e in current if not any(_matches(e, p) for p in patterns)]
-    seen = {_freeze(e) for e in out}
-    for entry in desired:
-        if isinstance(entry, dict) and entry.get(k.STATE) == k.ABSENT:
-            continue
-        key = _freeze(entry)
-        if key not in seen:
-            seen.add(key)
-            out.append(entry)
-    return out
-
-
-def _merge_section(want: Any, have: Any, drop_via: set[str]) -> Any:
-    """Routes / route-rules: merge the ``config`` lists, keep the rest of the host's section.
-
-    Routes through an interface being deleted go with it, asked for or not
-    (the rules report asking for one).
-    """
-    have_dict = have if isinstance(have, dict) else {}
-    cur = have_dict.get(k.CONFIG)
-    cur_list = cur if isinstance(cur, list) else []
-    asked = want.get(k.CONFIG) if isinstance(want, dict) else None
-    merged = merge_entries(cur_list, asked if isinstance(asked, list) else [])
-    merged = [
-        e for e in merged if not (isinstance(e, dict) and e.get(k.NEXT_HOP_INTERFACE) in drop_via)
-    ]
-    if merged == cur_list and (cur is not None or not have_dict):
-        return have
-    return {**have_dict, k.CONFIG: merged}
-
-
-def _merge_dns(want: Any, have: Any) -> Any:
-    """``config`` replaces the keys it gives; an empty ``config`` purges."""
-    if not isinstance(want, dict) or k.CONFIG not in want:
-        return have
-    have_dict = have if isinstance(have, dict) else {}
-    asked = want[k.CONFIG]
-    if not asked:  # config: {} (or null) purges
-        return {**have_dict, k.CONFIG: {}}
-    cur = have_dict.get(k.CONFIG)
-    base = cur if isinstance(cur, dict) else {}
-    return {**have_dict, k.CONFIG: {**base, **asked} if isinstance(asked, dict) else asked}
-
-
-def _merge_hostname(want: Any, have: Any) -> Any:
-    """``config`` replaces the static hostname; ``running`` stays the host's."""
-    if not isinstance(want, dict) or k.CONFIG not in want:
-        return have
-    have_dict = have if isinstance(have, dict) else {}
-    return {**have_dict, k.CONFIG: want[k.CONFIG]}
 
 
 def merge(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
@@ -355,11 +332,14 @@ def merge(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     if isinstance(rules_want, dict) and isinstance(rules_want.get(k.CONFIG), list):
         have = (out.get(k.ROUTE_RULES) or {}).get(k.CONFIG) or []
         rules_want[k.CONFIG] = with_priorities(have, rules_want[k.CONFIG])
-    for key, via in ((k.ROUTES, absent), (k.ROUTE_RULES, set())):
-        section = _merge_section(want.get(key), out.get(key), via)
+    routes = merge_section(
+        want.get(k.ROUTES), out.get(k.ROUTES), absent, route_matches, route_present
+    )
+    rules = merge_section(want.get(k.ROUTE_RULES), out.get(k.ROUTE_RULES), set(), matches_rule)
+    for key, section in ((k.ROUTES, routes), (k.ROUTE_RULES, rules)):
         if section is not None:
             out[key] = section
-    for key, fn in ((k.DNS_RESOLVER, _merge_dns), (k.HOSTNAME, _merge_hostname)):
+    for key, fn in ((k.DNS_RESOLVER, merge_dns), (k.HOSTNAME, merge_hostname)):
         section = fn(want.get(key), out.get(key))
         if section is not None:
             out[key] = section

@@ -48,6 +48,7 @@ class PendingRecord:
     before: dict[str, Any] | None = None  # restore_check.Snapshot.to_json()
     existed: list[str] = field(default_factory=list)
     hostname_before: str | None = None
+    running_before: str | None = None
 
     @property
     def path(self) -> Path:

@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from engine import keys as k
+from engine.backend.nm_routes import carrier
 from engine.backend.nm_settings import iface_to_settings
 from engine.backend.nm_steps import Device, Plan, Profile, Step
 from engine.placement import Controllers, dns_placement, rule_key, rule_placement
@@ -48,7 +49,7 @@ def _route_ifaces(current: dict[str, Any], merged: dict[str, Any]) -> set[str]:
 
     old, new = entries(current), entries(merged)
     changed = [r for r in old if r not in new] + [r for r in new if r not in old]
-    return {r[k.NEXT_HOP_INTERFACE] for r in changed if r.get(k.NEXT_HOP_INTERFACE)}
+    return {via for via in map(carrier, changed) if via}
 
 
 def _port_entries(ctrl: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
@@ -138,15 +139,18 @@ def touched(
     dns_now: dict[str, str] | None = None,
     rules: tuple[set[str], set[str]] = (set(), set()),
 ) -> set[str]:
-    """Interfaces the apply must look at: mentioned, changed by the merge, or carrying changes.
+    """Interfaces the apply must look at: changed by the merge, or carrying changes.
+
+    A mentioned interface the merge leaves as the host has it is not one of
+    them (nmstate skips those too): applying a file twice, or ``show``'s own
+    output, rewrites no profile and reapplies nothing.
 
     ``dns_now`` (family → interface carrying DNS now) keeps DNS where it is;
     when the DNS config changes or its carrier goes, both the old and the new
     carrier are rewritten.
     """
     cur, new = by_name(current), by_name(merged)
-    names = set(by_name(desired))
-    names |= {n for n, i in new.items() if cur.get(n) != i}
+    names = {n for n, i in new.items() if cur.get(n) != i}
     names |= _route_ifaces(current, merged)
     names |= _changed_ports(cur, new)
     names |= _rule_ifaces(current, merged, rules)
@@ -257,6 +261,17 @@ def _from_profile(old: Profile, asked: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
+def _deletes_link(iface: dict[str, Any]) -> bool:
+    """Whether removing ``iface`` deletes its kernel link too, as nmstate does.
+
+    A veth is an ethernet interface to nmstate: only its profiles go, and
+    NetworkManager itself deletes the link when it created it (a pair made
+    from a veth profile). A veth NIC made by someone else (a container
+    runtime, the far end of a cable) keeps its link.
+    """
+    return iface.get(k.TYPE) in SOFTWARE_TYPES and iface.get(k.TYPE) != k.VETH
+
+
 def make_plan(
     desired: dict[str, Any],
     current: dict[str, Any],
@@ -300,7 +315,7 @@ def make_plan(
             continue
         if state == k.ABSENT:
             removals += [Step("delete-profile", name, profile=p.path) for p in mine]
-            if dev is not None and iface.get(k.TYPE) in SOFTWARE_TYPES:
+            if dev is not None and _deletes_link(iface):
                 removals.append(Step("delete-device", name, device=dev.path))
             continue
         old = active or (mine[0] if mine else None)
@@ -350,4 +365,8 @@ def make_plan(
     have_host = (current.get(k.HOSTNAME) or {}).get(k.CONFIG)
     if want_host is not None and want_host != have_host:
         plan.hostname = str(want_host)
+    want_run = (desired.get(k.HOSTNAME) or {}).get(k.RUNNING)
+    have_run = (current.get(k.HOSTNAME) or {}).get(k.RUNNING)
+    if want_run is not None and want_run != have_run:
+        plan.running_hostname = str(want_run)
     return plan

@@ -120,8 +120,16 @@ def revert_state(current: dict[str, Any], merged: dict[str, Any]) -> dict[str, A
         out[k.DNS_RESOLVER] = dns
     before_host = cur.get(k.HOSTNAME)
     after_host = new.get(k.HOSTNAME)
-    if isinstance(before_host, dict) and k.CONFIG in before_host and before_host != after_host:
-        out[k.HOSTNAME] = {k.CONFIG: before_host[k.CONFIG]}
+    if isinstance(before_host, dict) and before_host != after_host:
+        after = after_host if isinstance(after_host, dict) else {}
+        # Each half that changed goes back (``running``: set by hostname.running).
+        parts = {
+            part: before_host[part]
+            for part in (k.CONFIG, k.RUNNING)
+            if part in before_host and before_host[part] != after.get(part)
+        }
+        if parts:
+            out[k.HOSTNAME] = parts
     for key, value in cur.items():
         if (
             key not in (k.INTERFACES, k.ROUTES, k.ROUTE_RULES, k.DNS_RESOLVER, k.HOSTNAME)

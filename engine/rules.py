@@ -8,6 +8,11 @@ problem carries a path the UI can jump to and a hint that says the fix.
 
 When ``current`` is None the host is unknown (validating a file offline), so
 "does not exist" is not reported: eth0 is usually on the host, not in the file.
+
+This module holds the value rules (IP, MTU, ids, bond options, kernel
+support) and runs them all; the rules about how interfaces hang together
+are in :mod:`engine.rules_topology`, those about names and MAC addresses in
+:mod:`engine.rules_link`, and the shared index in :mod:`engine.rules_context`.
 """
 
 from __future__ import annotations
@@ -16,10 +21,18 @@ from typing import Any
 
 from engine import keys as k
 from engine.errors import Problem
-from engine.paths import PathPart, format_path
-from engine.topology import parent_of, port_refs
+from engine.rules_context import Ctx, to_int
+from engine.rules_link import IFNAMSIZ, check_link
+from engine.rules_topology import (
+    check_bases,
+    check_cycles,
+    check_hsr,
+    check_ports,
+    check_routes,
+)
 
-IFNAMSIZ = 15  # bytes, without the trailing NUL
+__all__ = ["IFNAMSIZ", "semantic_problems"]
+
 MTU_MAX = 65535
 MTU_MIN = {k.IPV4: 68, k.IPV6: 1280}
 VLAN_ID_MAX = 4094
@@ -56,197 +69,7 @@ _KERNEL_MODULES = {
 }
 
 
-class _Ctx:
-    """Indexes built once so every rule is a dictionary lookup (states can hold 1000s of links)."""
-
-    def __init__(self, desired: dict[str, Any], current: dict[str, Any] | None) -> None:
-        self.desired = desired
-        self.host_known = current is not None
-        raw = desired.get(k.INTERFACES)
-        self.ifaces: list[tuple[int, dict[str, Any]]] = [
-            (i, iface)
-            for i, iface in enumerate(raw if isinstance(raw, list) else [])
-            if isinstance(iface, dict) and isinstance(iface.get(k.NAME), str)
-        ]
-        self.names = {iface[k.NAME] for _, iface in self.ifaces}
-        self.absent = {iface[k.NAME] for _, iface in self.ifaces if iface.get(k.STATE) == k.ABSENT}
-        self.current: dict[str, dict[str, Any]] = {}
-        cur = current.get(k.INTERFACES) if current else None
-        for iface in cur if isinstance(cur, list) else []:
-            if isinstance(iface, dict) and isinstance(iface.get(k.NAME), str):
-                self.current.setdefault(iface[k.NAME], iface)
-        self.problems: list[Problem] = []
-
-    def path(self, *parts: PathPart) -> str:
-        return format_path(parts, self.desired)
-
-    def error(self, path: str, message: str, hint: str) -> None:
-        self.problems.append(Problem(path, message, hint))
-
-    def warn(self, path: str, message: str, hint: str) -> None:
-        self.problems.append(Problem(path, message, hint, severity="warning"))
-
-    def missing(self, name: str) -> bool:
-        """True when ``name`` is neither in the desired state nor on the (known) host."""
-        return self.host_known and name not in self.names and name not in self.current
-
-    def live(self) -> list[tuple[int, dict[str, Any]]]:
-        """Desired interfaces whose content matters (not being deleted or ignored)."""
-        return [(i, f) for i, f in self.ifaces if f.get(k.STATE) not in (k.ABSENT, k.IGNORE)]
-
-
-def _int(value: Any) -> int | None:
-    """An option value as int: YAML gives ``100`` or ``"100"`` depending on quoting."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return None
-
-
-def _check_names(ctx: _Ctx) -> None:
-    """Kernel name limit (IFNAMSIZ counts bytes) and the same (name, type) given twice."""
-    seen: dict[str, list[tuple[int, str]]] = {}
-    for i, iface in ctx.ifaces:
-        name: str = iface[k.NAME]
-        raw_kind = iface.get(k.TYPE)
-        kind = raw_kind if isinstance(raw_kind, str) else ""
-        if len(name.encode()) > IFNAMSIZ and iface.get(k.STATE) != k.ABSENT:
-            ctx.error(
-                ctx.path(k.INTERFACES, i, k.NAME),
-                f"name {name!r} is {len(name.encode())} bytes; the kernel allows {IFNAMSIZ}",
-                f"shorten it to at most {IFNAMSIZ} bytes (UTF-8)",
-            )
-        # Same name and type twice; an entry without a type matches any type.
-        for j, other in seen.get(name, []):
-            if not kind or not other or kind == other:
-                ctx.error(
-                    ctx.path(k.INTERFACES, i, k.NAME),
-                    f"{name} is listed twice (entries {j + 1} and {i + 1})",
-                    "merge the two entries into one",
-                )
-                break
-        seen.setdefault(name, []).append((i, kind))
-
-
-def _check_ports(ctx: _Ctx) -> None:
-    """Each port has one controller, exists and stays; a port-side ``controller`` agrees."""
-    claims: dict[str, str] = {}
-    for i, iface in ctx.live():
-        ctrl: str = iface[k.NAME]
-        for rel, port in port_refs(iface):
-            where = ctx.path(k.INTERFACES, i, *rel)
-            if port == ctrl:
-                ctx.error(where, f"{ctrl} lists itself as a port", f"remove {ctrl} from its ports")
-                continue
-            owner = claims.setdefault(port, ctrl)
-            if owner != ctrl:
-                ctx.error(
-                    where,
-                    f"{port} is a port of both {owner} and {ctrl}",
-                    f"remove {port} from the ports of {owner} or of {ctrl}",
-                )
-            if port in ctx.absent:
-                ctx.error(
-                    where,
-                    f"port {port} of {ctrl} is marked absent",
-                    f"remove {port} from the ports of {ctrl}, or keep {port}",
-                )
-            elif ctx.missing(port):
-                ctx.error(
-                    where,
-                    f"port {port} of {ctrl} does not exist",
-                    f"add {port} to the state or fix the name",
-                )
-    for i, iface in ctx.live():
-        ctrl_ref = iface.get(k.CONTROLLER)
-        if not isinstance(ctrl_ref, str) or not ctrl_ref:
-            continue
-        where = ctx.path(k.INTERFACES, i, k.CONTROLLER)
-        name = iface[k.NAME]
-        claimed_by = claims.get(name)
-        if claimed_by is not None and claimed_by != ctrl_ref:
-            ctx.error(
-                where,
-                f"{name} names controller {ctrl_ref} but is a port of {claimed_by}",
-                f"set controller: {claimed_by} or move {name} to the ports of {ctrl_ref}",
-            )
-        elif ctrl_ref in ctx.absent:
-            ctx.error(
-                where,
-                f"controller {ctrl_ref} of {name} is marked absent",
-                f"detach {name} with controller: '' or keep {ctrl_ref}",
-            )
-        elif ctx.missing(ctrl_ref):
-            ctx.error(
-                where,
-                f"controller {ctrl_ref} of {name} does not exist",
-                f"add {ctrl_ref} to the state or fix the name",
-            )
-
-
-def _base_section(iface: dict[str, Any], base: str) -> str:
-    """Which section's ``base-iface`` named ``base`` (for the problem path)."""
-    kind = iface.get(k.TYPE)
-    for section in ((kind,) if isinstance(kind, str) else ()) + tuple(sorted(k.CHILD_TYPES)):
-        sect = iface.get(section)
-        if isinstance(sect, dict) and sect.get(k.BASE_IFACE) == base:
-            return section
-    return str(kind)
-
-
-def _check_bases(ctx: _Ctx) -> None:
-    """A stacked interface needs a base that exists and outlives it."""
-    for i, iface in ctx.live():
-        base = parent_of(iface)
-        if base is None:
-            continue
-        name = iface[k.NAME]
-        where = ctx.path(k.INTERFACES, i, _base_section(iface, base), k.BASE_IFACE)
-        if base == name:
-            ctx.error(where, f"{name} is its own base interface", "name a different base-iface")
-        elif base in ctx.absent:
-            ctx.error(
-                where,
-                f"{name} stays {iface.get(k.STATE, k.UP)} but its base {base} is marked absent",
-                f"mark {name} absent too, or keep {base}",
-            )
-        elif ctx.missing(base):
-            ctx.error(
-                where,
-                f"base interface {base} of {name} does not exist",
-                f"add {base} to the state or fix the name",
-            )
-
-
-def _check_routes(ctx: _Ctx) -> None:
-    """A route added through a link needs that link (absent entries delete, so they need
-    nothing).
-    """
-    routes = ctx.desired.get(k.ROUTES)
-    config = routes.get(k.CONFIG) if isinstance(routes, dict) else None
-    for j, route in enumerate(config if isinstance(config, list) else []):
-        if not isinstance(route, dict) or route.get(k.STATE) == k.ABSENT:
-            continue
-        dev = route.get(k.NEXT_HOP_INTERFACE)
-        if not isinstance(dev, str) or not dev:
-            continue
-        where = format_path([k.ROUTES, k.CONFIG, j, k.NEXT_HOP_INTERFACE])
-        if dev in ctx.absent:
-            ctx.error(
-                where, f"route via {dev}, which is marked absent", f"drop the route or keep {dev}"
-            )
-        elif ctx.missing(dev):
-            ctx.error(
-                where,
-                f"route via {dev}, which does not exist",
-                f"add {dev} to the state or fix next-hop-interface",
-            )
-
-
-def _family_enabled(ctx: _Ctx, iface: dict[str, Any], family: str) -> bool | None:
+def _family_enabled(ctx: Ctx, iface: dict[str, Any], family: str) -> bool | None:
     """Whether ``family`` ends up on: desired says, else addresses/DHCP imply it, else the host."""
     section = iface.get(family)
     if isinstance(section, dict):
@@ -260,7 +83,7 @@ def _family_enabled(ctx: _Ctx, iface: dict[str, Any], family: str) -> bool | Non
     return None
 
 
-def _check_ip(ctx: _Ctx) -> None:
+def _check_ip(ctx: Ctx) -> None:
     """nmstate refuses static addresses next to DHCP/autoconf unless ``allow-extra-address``."""
     for i, iface in ctx.live():
         for family in k.IP_FAMILIES:
@@ -284,7 +107,7 @@ def _check_ip(ctx: _Ctx) -> None:
                 )
 
 
-def _check_mtu(ctx: _Ctx) -> None:
+def _check_mtu(ctx: Ctx) -> None:
     """IPv4 needs 68 bytes, IPv6 1280; the kernel caps most links at 65535."""
     for i, iface in ctx.live():
         mtu = iface.get(k.MTU)
@@ -306,12 +129,12 @@ def _check_mtu(ctx: _Ctx) -> None:
                 break
 
 
-def _check_ids(ctx: _Ctx) -> None:
+def _check_ids(ctx: Ctx) -> None:
     """802.1Q ids are 12 bits (4095 reserved); VXLAN VNIs 24 bits."""
     for i, iface in ctx.live():
         for section, top in ((k.VLAN, VLAN_ID_MAX), (k.VXLAN, VXLAN_ID_MAX)):
             sect = iface.get(section)
-            vid = _int(sect.get(k.ID)) if isinstance(sect, dict) else None
+            vid = to_int(sect.get(k.ID)) if isinstance(sect, dict) else None
             if vid is not None and not 0 <= vid <= top:
                 ctx.error(
                     ctx.path(k.INTERFACES, i, section, k.ID),
@@ -320,15 +143,31 @@ def _check_ids(ctx: _Ctx) -> None:
                 )
 
 
+def _check_macsec(ctx: Ctx) -> None:
+    """MKA needs both halves of the pre-shared key: the CAK and its name (CKN), or neither."""
+    for i, iface in ctx.live():
+        sect = iface.get(k.MACSEC)
+        if not isinstance(sect, dict):
+            continue
+        cak, ckn = sect.get("mka-cak"), sect.get("mka-ckn")
+        if (cak is None) != (ckn is None):
+            given, other = ("mka-cak", "mka-ckn") if ckn is None else ("mka-ckn", "mka-cak")
+            ctx.error(
+                ctx.path(k.INTERFACES, i, k.MACSEC, other),
+                f"{given} is given without {other}; MKA needs both or neither",
+                f"add {other}, or remove {given}",
+            )
+
+
 def _bond_mode(value: Any) -> str | None:
     """Mode name from a name or the kernel's number (``4`` is ``802.3ad``)."""
-    num = _int(value)
+    num = to_int(value)
     if num is not None and 0 <= num < len(_BOND_MODE_NAMES):
         return _BOND_MODE_NAMES[num]
     return value if isinstance(value, str) and value in _BOND_MODE_NAMES else None
 
 
-def _check_bond(ctx: _Ctx) -> None:
+def _check_bond(ctx: Ctx) -> None:
     """Bond options the kernel rejects for the chosen mode, and two link monitors at once."""
     for i, iface in ctx.live():
         agg = iface.get(k.LINK_AGGREGATION)
@@ -352,7 +191,10 @@ def _check_bond(ctx: _Ctx) -> None:
                     f"bond option {option} does not apply to mode {mode}",
                     f"remove {option}, or use mode {' or '.join(sorted(modes))}",
                 )
-        miimon, arp = _int(effective.get("miimon")) or 0, _int(effective.get("arp_interval")) or 0
+        miimon, arp = (
+            to_int(effective.get("miimon")) or 0,
+            to_int(effective.get("arp_interval")) or 0,
+        )
         if arp > 0 and mode not in _ARP_MONITOR_MODES and "arp_interval" in opts:
             ctx.error(
                 ctx.path(*at, "arp_interval"),
@@ -368,7 +210,7 @@ def _check_bond(ctx: _Ctx) -> None:
             )
 
 
-def _check_kernel(ctx: _Ctx, missing: frozenset[str]) -> None:
+def _check_kernel(ctx: Ctx, missing: frozenset[str]) -> None:
     """Types the backend found missing: a warning, since a module may be loaded before apply."""
     for i, iface in ctx.live():
         kind = iface.get(k.TYPE)
@@ -394,14 +236,17 @@ def semantic_problems(
     """
     if not isinstance(desired, dict):
         return []
-    ctx = _Ctx(desired, current if isinstance(current, dict) else None)
-    _check_names(ctx)
-    _check_ports(ctx)
-    _check_bases(ctx)
-    _check_routes(ctx)
+    ctx = Ctx(desired, current if isinstance(current, dict) else None)
+    check_link(ctx)
+    check_ports(ctx)
+    check_bases(ctx)
+    check_hsr(ctx)
+    check_cycles(ctx)
+    check_routes(ctx)
     _check_ip(ctx)
     _check_mtu(ctx)
     _check_ids(ctx)
+    _check_macsec(ctx)
     _check_bond(ctx)
     if kernel_missing_types:
         _check_kernel(ctx, kernel_missing_types)

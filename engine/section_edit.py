@@ -17,7 +17,8 @@ import copy
 from typing import Any
 
 from engine import keys as k
-from engine.merge import merge_entries
+from engine.merge_sections import merge_entries, route_present
+from engine.route_match import route_matches
 
 Route = dict[str, Any]
 
@@ -51,7 +52,11 @@ def absent_entry(route: Route) -> Route:
 
 def effective_routes(host: list[Any], draft: list[Any]) -> list[Route]:
     """The static routes the host will have: its own, less the absent ones, plus the draft's."""
-    return [copy.deepcopy(r) for r in merge_entries(host, draft) if isinstance(r, dict)]
+    return [
+        copy.deepcopy(r)
+        for r in merge_entries(host, draft, route_matches, route_present)
+        if isinstance(r, dict)
+    ]
 
 
 def routes_config(host: list[Any], draft: list[Any], rows: list[Route]) -> list[Route]:

@@ -10,6 +10,7 @@ with ``nm_missing`` saying why.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fnmatch
 import socket
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from engine.backend.nm_settings_read import (
     join_dns,
     settings_to_routes,
 )
+from engine.backend.uts import running_hostname
 from engine.errors import NoBackend
 from engine.ethtool_names import schema_ethtool
 from engine.gc_pause import gc_paused
@@ -43,7 +45,8 @@ class LiveState:
     state: dict[str, Any]
     nm_missing: str | None = None
     nm: NMState | None = None
-    #: Kernel link facts by interface name: index, up, carrier (see :class:`KernelState`).
+    #: Kernel link facts by interface name: index, up, carrier, operstate, stats, and
+    #: speed/duplex where reported (see :class:`KernelState`).
     links: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -67,6 +70,12 @@ def _profile_view(
             iface[family] = {**iface.get(family, {}), **config}
     if applied.get("ethtool"):  # what the profile configures (kernel: not read)
         iface["ethtool"] = schema_ethtool(applied["ethtool"])
+    lldp = applied.get("connection", {}).get("lldp", -1)
+    if lldp not in (-1, None):  # -1: NM's global default; nmstate shows only a set value
+        iface["lldp"] = {k.ENABLED: bool(lldp)}
+    for key in (k.MAC_VLAN, k.MAC_VTAP):
+        if isinstance(iface.get(key), dict) and "macvlan" in applied:
+            iface[key]["promiscuous"] = bool(applied["macvlan"].get("promiscuous", True))
     dot1x = dot1x_config(applied)  # its secrets are there only when read_live was asked
     if dot1x:
         iface["802.1x"] = dot1x
@@ -75,7 +84,8 @@ def _profile_view(
         iface[k.PROFILE_NAME] = profile
     routes = settings_to_routes(applied)
     for route in routes:
-        route[k.NEXT_HOP_INTERFACE] = iface[k.NAME]
+        if k.NEXT_HOP_INTERFACE in route:  # a typed route (blackhole ...) has none
+            route[k.NEXT_HOP_INTERFACE] = iface[k.NAME]
     return routes, dns_entries(applied)
 
 
@@ -197,6 +207,16 @@ async def _read_nm_or_why(
         return None, str(exc)
 
 
+def _nm_uts_hostname(nm: NMState | None) -> str | None:
+    """The kernel hostname where NM runs (its static one if that cannot be read)."""
+    if nm is None:
+        return None
+    if nm.pid is not None:
+        with contextlib.suppress(OSError):
+            return running_hostname(nm.pid)
+    return nm.hostname
+
+
 async def _read_live(
     bus_address: str | None,
     netns: str | None,
@@ -210,8 +230,8 @@ async def _read_live(
         kernel_state = await kernel_task
     finally:
         kernel_task.cancel()  # when NM's side failed: the result is not wanted
-    # In a sandbox the kernel hostname lives in NM's UTS namespace: NM's copy is the truth.
-    running = (nm.hostname if nm else None) if netns else socket.gethostname()
+    # In a sandbox the kernel hostname lives in NM's UTS namespace: read it there.
+    running = _nm_uts_hostname(nm) if netns else socket.gethostname()
     state = normalize(combine(kernel_state, nm, running))
     return LiveState(state, nm_missing=missing, nm=nm, links=kernel_state.links)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from engine import keys as k
 from engine.bridge_vlans import vid_map
+from engine.route_match import route_matches
 from engine.topology import by_name
 
 _PORT_VLAN = re.compile(r"\.port\[[^\]]+\]\.vlan$")  # a bridge port's VLANs, not a vlan link
@@ -110,11 +111,13 @@ def _verify_iface(
     merged: dict[str, Any],
     live: dict[str, Any] | None,
     out: list[Mismatch],
+    nic: bool = False,
 ) -> None:
+    """``nic``: a veth standing for a NIC (see :func:`_veth_nics`), verified as an ethernet."""
     state = merged.get(k.STATE, k.UP)
     if state == k.IGNORE:
         return
-    software = merged.get(k.TYPE) in k.SOFTWARE_TYPES
+    software = merged.get(k.TYPE) in k.SOFTWARE_TYPES and not nic
     if state in (k.ABSENT, k.DOWN) and software and live is not None:
         # NM deletes a software link it deactivates; until it has, the change is not done.
         out.append(Mismatch(f"{name}.state", state, "link still exists"))
@@ -124,6 +127,7 @@ def _verify_iface(
             live is not None
             and live.get(k.STATE) not in (k.DOWN, k.IGNORE)
             and merged.get(k.TYPE) != k.ETHERNET
+            and not nic
         ):
             out.append(Mismatch(f"{name}.state", "absent", live.get(k.STATE)))
         return
@@ -138,10 +142,20 @@ def _verify_iface(
     if live.get(k.STATE) != k.UP:
         out.append(Mismatch(f"{name}.state", "up", live.get(k.STATE)))
         return
+    kind = want.get(k.TYPE)
+    if kind is not None and not _same_kind(kind, live.get(k.TYPE)):
+        out.append(Mismatch(f"{name}.type", kind, live.get(k.TYPE)))
+        return
     body = _asked(
         merged, {key: v for key, v in want.items() if key not in (k.NAME, k.TYPE, k.STATE)}
     )
     _compare(name, body, live, out)
+
+
+def _same_kind(asked: Any, found: Any) -> bool:
+    """Whether the live type is the one asked for (a veth end is an ethernet interface)."""
+    nic = (k.ETHERNET, k.VETH)
+    return bool(asked == found or (asked in nic and found in nic))
 
 
 def _asked(merged: Any, want: Any) -> Any:
@@ -156,29 +170,95 @@ def _asked(merged: Any, want: Any) -> Any:
     return {key: _asked(merged[key], value) for key, value in want.items() if key in merged}
 
 
-def _route_matches(route: dict[str, Any], pattern: dict[str, Any]) -> bool:
-    return all(route.get(key) == value for key, value in pattern.items() if key != k.STATE)
+#: What a kernel route must show of a desired one. The rest (metrics, ECMP
+#: weights, which the kernel folds into one multipath entry only when the
+#: metrics agree) is checked in the profile NM holds.
+_KERNEL_ROUTE_KEYS = (
+    k.DESTINATION,
+    k.NEXT_HOP_INTERFACE,
+    k.NEXT_HOP_ADDRESS,
+    k.TABLE_ID,
+    "route-type",
+    "source",
+)
+
+
+def _verify_routes(desired: dict[str, Any], live: dict[str, Any], out: list[Mismatch]) -> None:
+    """Each desired route is in NM's profiles and in the kernel; each absent one in neither.
+
+    A typed route (blackhole ...) has no next hop in the kernel, wherever it is stored.
+    """
+    routes = live.get(k.ROUTES) or {}
+    config = routes.get(k.CONFIG) or []
+    running = routes.get(k.RUNNING) or []
+    by_dest: dict[Any, list[dict[str, Any]]] = {}
+    for r in config:  # indexed once: N routes asked for must not cost N x N matches
+        by_dest.setdefault(r.get(k.DESTINATION), []).append(r)
+    for i, route in enumerate((desired.get(k.ROUTES) or {}).get(k.CONFIG) or []):
+        if not isinstance(route, dict):
+            continue
+        where = f"routes.config[{i}]"
+        dest = route.get(k.DESTINATION)
+        pool = config if not dest else by_dest.get(dest, [])
+        if route.get(k.STATE) == k.ABSENT:
+            hits = [r for r in pool if route_matches(r, route)]
+            if hits:
+                out.append(Mismatch(where, "absent", hits))
+            continue
+        if not any(route_matches(r, route) for r in pool):
+            out.append(Mismatch(where, route.get(k.DESTINATION), "no such route"))
+            continue
+        core = {key: route[key] for key in _KERNEL_ROUTE_KEYS if key in route}
+        if route.get("route-type"):
+            core.pop(k.NEXT_HOP_INTERFACE, None)
+        if not any(route_matches(r, core) for r in running):
+            out.append(Mismatch(where, route.get(k.DESTINATION), "not in the kernel"))
+
+
+def _merged_by_name(desired: dict[str, Any], merged: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Merged interfaces by name; for a name the merged state holds twice, the asked type's.
+
+    Two entries of one name (``type: linux-bridge`` asked for an existing
+    veth) must not let the host's own entry stand in for what was asked.
+    """
+    out = by_name(merged)
+    entries = [i for i in merged.get(k.INTERFACES) or [] if isinstance(i, dict)]
+    for name, asked in by_name(desired).items():
+        kind = asked.get(k.TYPE)
+        same = [i for i in entries if i.get(k.NAME) == name and _same_kind(kind, i.get(k.TYPE))]
+        if kind is not None and same:
+            out[name] = min(same, key=lambda i: i.get(k.TYPE) != kind)
+    return out
+
+
+def _veth_nics(live: dict[str, dict[str, Any]]) -> set[str]:
+    """Live veths whose peer this host does not manage (``ignore``) or cannot see.
+
+    Such a veth is a NIC to this host (the other end is a cable's far end, or
+    in another namespace): removing it removes its profiles, and its link
+    stays unless NetworkManager created it, so the link is no mismatch.
+    """
+    out = set()
+    for name, iface in live.items():
+        peer = (iface.get(k.VETH) or {}).get(k.PEER) if iface.get(k.TYPE) == k.VETH else None
+        if peer is not None and (live.get(peer) or {}).get(k.STATE, k.IGNORE) == k.IGNORE:
+            out.add(name)
+    return out
 
 
 def verify(desired: dict[str, Any], merged: dict[str, Any], live: dict[str, Any]) -> list[Mismatch]:
     """Differences between what ``desired`` (merged onto the host) asks and the ``live`` state."""
     out: list[Mismatch] = []
-    want, new, have = by_name(desired), by_name(merged), by_name(live)
+    want, new, have = by_name(desired), _merged_by_name(desired, merged), by_name(live)
+    nics = _veth_nics(have)
     for name, iface in new.items():
         if name in want or iface.get(k.STATE) == k.ABSENT:
-            _verify_iface(name, want.get(name, {}), iface, have.get(name), out)
-    live_routes = (live.get(k.ROUTES) or {}).get(k.CONFIG) or []
-    by_dest: dict[Any, list[dict[str, Any]]] = {}
-    for r in live_routes:  # indexed once: N routes asked for must not cost N x N matches
-        by_dest.setdefault(r.get(k.DESTINATION), []).append(r)
-    for i, route in enumerate((desired.get(k.ROUTES) or {}).get(k.CONFIG) or []):
-        dest = route.get(k.DESTINATION)
-        pool = live_routes if dest is None else by_dest.get(dest, [])
-        hits = [r for r in pool if _route_matches(r, route)]
-        if route.get(k.STATE) == k.ABSENT and hits:
-            out.append(Mismatch(f"routes.config[{i}]", "absent", hits))
-        elif route.get(k.STATE) != k.ABSENT and not hits:
-            out.append(Mismatch(f"routes.config[{i}]", route.get(k.DESTINATION), "no such route"))
+            _verify_iface(name, want.get(name, {}), iface, have.get(name), out, name in nics)
+    for name, asked in want.items():
+        # Everything asked for is checked: an interface the merge lost is a mismatch too.
+        if name not in new and asked.get(k.STATE, k.UP) != k.ABSENT:
+            out.append(Mismatch(f"{name}", asked.get(k.STATE, k.UP), "not in the applied state"))
+    _verify_routes(desired, live, out)
     _verify_rules(desired, live, out)
     dns_want = (desired.get(k.DNS_RESOLVER) or {}).get(k.CONFIG)
     if dns_want is not None:
@@ -197,6 +277,10 @@ def verify(desired: dict[str, Any], merged: dict[str, Any], live: dict[str, Any]
     host_have = (live.get(k.HOSTNAME) or {}).get(k.CONFIG)
     if host_want is not None and host_want != host_have:
         out.append(Mismatch("hostname.config", host_want, host_have))
+    run_want = (desired.get(k.HOSTNAME) or {}).get(k.RUNNING)
+    run_have = (live.get(k.HOSTNAME) or {}).get(k.RUNNING)
+    if run_want is not None and run_want != run_have:
+        out.append(Mismatch("hostname.running", run_want, run_have))
     return out
 
 
@@ -209,7 +293,7 @@ def _verify_rules(desired: dict[str, Any], live: dict[str, Any], out: list[Misma
         if not isinstance(rule, dict):
             continue
         pattern = canonical_rule(rule)
-        hits = [r for r in have if _route_matches(r, pattern)]
+        hits = [r for r in have if route_matches(r, pattern)]
         if pattern.get(k.STATE) == k.ABSENT and hits:
             out.append(Mismatch(f"route-rules.config[{i}]", "absent", hits))
         elif pattern.get(k.STATE) != k.ABSENT and not hits:

@@ -24,12 +24,14 @@ class Action:
     where: str = EVERYWHERE
     show: bool = True
     priority: bool = False
+    #: The footer's label when the description is too long for 80 columns ("" = same).
+    footer: str = ""
 
     def binding(self) -> Binding:
         return Binding(
             self.key,
             self.action,
-            self.description,
+            self.footer or self.description,
             show=self.show,
             id=self.id,
             priority=self.priority,
@@ -57,14 +59,18 @@ CATALOGUE: dict[str, Action] = {
         Action("palette", "ctrl+p", "command_palette", "Command palette", show=False),
         Action("quit", "q", "quit_app", "Quit", where="main"),
         Action("filter", "slash", "filter", "Filter", where="main"),
-        Action("refresh", "r", "refresh", "Refresh", where="main"),
+        # Not in the footer: the tree refreshes by itself, and at 80 columns the footer
+        # cut off Review and Help. The help screen lists it.
+        Action("refresh", "r", "refresh", "Refresh", where="main", show=False),
         Action("edit", "e", "edit", "Edit", where="main"),
         Action("add", "a", "add_iface", "Add", where="main"),
-        Action("down", "d", "set_down", "Set down", where="main"),
+        Action("down", "d", "set_down", "Set down", where="main", footer="Down"),
         Action("remove", "x", "remove_iface", "Remove", where="main"),
         Action("review", "v", "review", "Review", where="main"),
+        Action("discard", "D", "discard_draft", "Discard draft", where="main", show=False),
         Action("edit.back", "escape", "back", "Back", where="edit"),
         Action("edit.review", "ctrl+r", "review", "Review", where="edit"),
+        Action("edit.switch", "f2", "switch_pane", "Form/YAML", where="edit"),
         Action("undo", "ctrl+z", "undo", "Undo", where="edit"),
         Action("redo", "ctrl+y", "redo", "Redo", where="edit"),
         Action("teach", "ctrl+t", "toggle_teach", "Teaching", where="edit"),
@@ -73,7 +79,8 @@ CATALOGUE: dict[str, Action] = {
         Action("apply", "ctrl+a", "apply", "Apply", where="review"),
         Action("unified", "u", "toggle_unified", "YAML diff", where="review"),
         Action("keep", "enter", "keep", "Keep", where="countdown"),
-        Action("keep.y", "y", "keep", "Keep", where="countdown", show=False),
+        # Shown in the footer: a focused button takes Enter there, so Enter's entry is hidden.
+        Action("keep.y", "y", "keep", "Keep", where="countdown"),
         Action("revert", "escape", "revert", "Revert", where="countdown"),
         Action("revert.n", "n", "revert", "Revert", where="countdown", show=False),
         Action("confirm.yes", "y", "answer(True)", "Yes", where="questions"),

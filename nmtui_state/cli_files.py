@@ -1,4 +1,4 @@
-"""File commands that need no host: validate, diff, format, gen-revert, gen-conf.
+"""File commands: validate, diff, format, gen-revert, gen-conf (a host only when reachable).
 
 Handlers import what they use when they run (see :mod:`nmtui_state.cli_host`).
 """
@@ -16,7 +16,11 @@ from engine.textsafe import printable
 def add_parsers(sub: Any) -> None:
     val = sub.add_parser("validate", help="check state files against the schema and the rules")
     val.add_argument("files", nargs="+", metavar="FILE")
-    val.add_argument("--current", metavar="CUR.yml", help="judge references against this state")
+    val.add_argument(
+        "--current",
+        metavar="CUR.yml",
+        help="judge references against this state (default: the host, when one is reachable)",
+    )
     for name, text in (
         ("diff", "what applying FILE would change, property by property"),
         ("gen-revert", "a state that undoes FILE (like nmstatectl gr)"),
@@ -73,10 +77,40 @@ def _current(path: str | None) -> dict[str, Any]:
     return live.state
 
 
+UNCHECKED_NOTE = (
+    "references to interfaces not in the file (ports, controllers, base interfaces, "
+    "route interfaces) were not checked"
+)
+
+
+def _host_or_why() -> tuple[dict[str, Any] | None, str]:
+    """The live host's state for ``validate``, or None and why no host is reachable.
+
+    The same read ``diff`` makes; where ``diff`` exits 3, ``validate`` checks
+    the file alone instead, since a file can be checked without a host.
+    """
+    import asyncio
+
+    from engine.errors import NoBackend
+    from engine.show import read_live
+
+    try:
+        live = asyncio.run(read_live())
+    except NoBackend as exc:
+        return None, str(exc)
+    if live.nm_missing:
+        return None, live.nm_missing
+    return live.state, ""
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from nmtui_state.cli_io import check, fail_on_errors, read_state
 
-    current = read_state(args.current).state if args.current else None
+    why = ""
+    if args.current:
+        current: dict[str, Any] | None = read_state(args.current).state
+    else:
+        current, why = _host_or_why()
     problems = []
     for path in args.files:
         try:
@@ -88,8 +122,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
         problems += found
         if not any(p.is_error for p in found):
             print(printable(f"{sf.source}: ok"))
-    fail_on_errors(problems)
-    return 0
+    if current is not None:
+        fail_on_errors(problems)
+        return 0
+    # The errors first (scripts read the first line), then what was not checked.
+    code = 0
+    try:
+        fail_on_errors(problems)
+    except InvalidInput as exc:
+        print(f"nmtui-state: {printable(str(exc))}", file=sys.stderr)
+        code = int(exc.exit_code)
+    note = f"nmtui-state: note: no host to check against ({why}); {UNCHECKED_NOTE}"
+    print(printable(note + "; give --current FILE to check them"), file=sys.stderr)
+    return code
 
 
 def _merged(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -171,9 +216,14 @@ def cmd_gen_conf(args: argparse.Namespace) -> int:
     from nmtui_state.cli_io import check, fail_on_errors, read_state
 
     sf = read_state(args.file)
-    fail_on_errors(check(sf, current=sf.state))
+    # Offline, as nmstatectl gc: references to interfaces outside the file are not
+    # judged (a keyfile names its parent or controller by interface name).
+    fail_on_errors(check(sf, current=None))
+    from engine.genconf import offline_state
     from engine.secrets import mask
 
+    for note in offline_state(sf.state)[1]:
+        print(f"nmtui-state: note: {printable(note)}", file=sys.stderr)
     try:
         files = gen_conf(mask(sf.state, show_secrets=args.show_secrets))
     except UntranslatableInterface as exc:

@@ -22,6 +22,10 @@ from nmtui_state.cli_args import timeout_seconds
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
+#: What ``apply`` says when the host already is as asked (no profile written, nothing reapplied).
+NOTHING = "nothing to change"
+
+
 def add_parsers(sub: Any) -> None:
     show = sub.add_parser("show", help="print the live network state (like nmstatectl show)")
     show.add_argument("globs", nargs="*", metavar="IFACE-GLOB", help="only these interfaces")
@@ -168,7 +172,11 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
     if not quiet:
         lines = summary(changes, show_secrets=getattr(args, "show_secrets", False))
         lines += [f"implied: {e.format()}" for e in result.prepared.effects]
-        print(printable("\n".join(lines)) if lines else "no changes")
+        if not lines:
+            # Nothing in the state changes; say whether NetworkManager was asked anything.
+            steps = result.prepared.plan.describe()
+            lines = [f"no changes; NetworkManager: {'; '.join(steps)}" if steps else NOTHING]
+        print(printable("\n".join(lines)))
     cp = result.checkpoint
     if cp is not None:
         print(

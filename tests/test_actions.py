@@ -53,8 +53,12 @@ def test_every_bound_action_is_implemented_where_it_is_bound() -> None:
 
 def test_help_lists_every_key_with_where_it_works() -> None:
     rows = help_rows()
-    assert len(rows) == len(CATALOGUE)
+    listed = {(key, where) for keys, _does, where in rows for key in keys.split(", ")}
+    assert listed == {(a.key_label, a.where) for a in CATALOGUE.values()}
+    pairs = [(key, where) for keys, _does, where in rows for key in keys.split(", ")]
+    assert len(pairs) == len(set(pairs)), "a key is listed twice for the same place"
+    assert ("Enter, y", "Keep", "countdown") in rows  # two keys, one action, one row
     for key in ("Ctrl+T", "Ctrl+R", "u", "Ctrl+P"):
         assert any(r[0] == key for r in rows), key
-    escapes = {r[2] for r in rows if "Esc" in r[0].split()}
+    escapes = {r[2] for r in rows if "Esc" in r[0].split(", ")}
     assert {"edit", "review", "countdown"} <= escapes

@@ -14,20 +14,39 @@ from rich.text import Text
 from textual.widgets import Static
 
 from engine.diff import Change, summary, unified
+from engine.textsafe import printable
 
 MARK = {"add": ("+", "green"), "remove": ("-", "red"), "modify": ("~", "yellow")}
 TAG_STYLE = {"+": "green", "-": "red", "@": "cyan", " ": ""}
+
+
+def line_mark(kind: str, line: str) -> str:
+    """The mark of one summary line: a list change's lines are items added or removed.
+
+    :func:`engine.diff.summary` writes a list change (ports, addresses, routes)
+    as one line per item, ``br0: ports + eth4`` or ``br0: ports - eth2``, and a
+    changed value as ``old → new``; so a "modify" of a list is ``+`` and ``-``
+    lines, as the README promises, and only a changed value is ``~``.
+    """
+    if kind != "modify" or "→" in line:
+        return MARK.get(kind, ("~", ""))[0]
+    if " + " in line:
+        return "+"
+    if " - " in line:
+        return "-"
+    return "~"
 
 
 def render_changes(changes: list[Change], show_secrets: bool = False) -> RenderableType:
     """One line per changed property, marked."""
     if not changes:
         return Text("no changes", style="dim")
+    styles = {mark: style for mark, style in MARK.values()}
     lines = []
     for change in changes:
-        mark, style = MARK.get(change.kind, ("~", "yellow"))
         for line in summary([change], show_secrets=show_secrets):
-            lines.append(Text.assemble((f"{mark} ", style), line))
+            mark = line_mark(change.kind, line)
+            lines.append(Text.assemble((f"{mark} ", styles.get(mark, "yellow")), printable(line)))
     return Group(*lines)
 
 
@@ -37,7 +56,7 @@ def render_unified(
     out = Text()
     for tag, line in unified(current, merged, show_secrets=show_secrets):
         prefix = "" if tag == "@" else f"{tag} " if tag != " " else "  "
-        out.append(f"{prefix}{line}\n", style=TAG_STYLE.get(tag, ""))
+        out.append(f"{prefix}{printable(line)}\n", style=TAG_STYLE.get(tag, ""))
     return out
 
 

@@ -15,6 +15,15 @@ from rich.text import Text
 from textual.widgets import Static
 
 from engine import keys as k
+from engine.link_view import (
+    MARK_DEFAULT,
+    MARK_SSH,
+    counter_rows,
+    link_word,
+    nm_word,
+    speed_text,
+)
+from engine.textsafe import printable
 from engine.topology import by_name
 
 TYPE_SECTIONS = k.TYPE_SECTIONS
@@ -39,8 +48,28 @@ def _table(rows: list[tuple[str, str]]) -> Table:
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     for key, value in rows:
-        table.add_row(key, value)
+        # Text, not str: a str cell is console markup, and ``port[eth2]`` would lose its name.
+        table.add_row(Text(printable(key)), Text(printable(value)))  # host text: escaped
     return table
+
+
+MARK_TEXT = {MARK_DEFAULT: "the default route", MARK_SSH: "this SSH session"}
+
+
+def _link_rows(link: dict[str, Any], marks: list[str]) -> list[tuple[str, str]]:
+    """The kernel's side of a link: state word, carrier, oper state, speed, counters."""
+    carrier = "yes" if link.get("carrier") else "no"
+    rows = [
+        ("link", link_word(link)),
+        ("carrier", f"{carrier}  (oper state {link.get('operstate', 'unknown')})"),
+    ]
+    speed = speed_text(link)
+    if speed:
+        rows.append(("speed", speed))
+    rows += counter_rows(link)
+    if marks:
+        rows.append(("carries", ", ".join(MARK_TEXT.get(m, m) for m in marks)))
+    return rows
 
 
 def _addresses(iface: dict[str, Any]) -> list[tuple[str, str]]:
@@ -56,15 +85,25 @@ def _addresses(iface: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def render_iface(state: dict[str, Any], name: str) -> RenderableType:
-    """A readable summary of interface ``name`` of ``state``."""
+def render_iface(
+    state: dict[str, Any],
+    name: str,
+    link: dict[str, Any] | None = None,
+    marks: list[str] | None = None,
+) -> RenderableType:
+    """A readable summary of interface ``name`` of ``state``; ``link`` is the kernel's
+    facts about it (live host only), ``marks`` what it carries."""
     iface = by_name(state).get(name)
     if iface is None:
-        return Text(f"{name}: not in this state", style="dim")
+        return Text(f"{printable(name)}: not in this state", style="dim")
+    nm_state = str(iface.get(k.STATE, k.UP))
     head = Text.assemble(
-        (name, "bold"), f"  {iface.get(k.TYPE)}  ", (str(iface.get(k.STATE, k.UP)), "italic")
+        (printable(name), "bold"),
+        f"  {printable(str(iface.get(k.TYPE)))}  ",
+        (f"NM: {nm_word(nm_state) or 'active'}" if link is not None else nm_state, "italic"),
     )
-    rows = _addresses(iface)
+    rows = _link_rows(link, marks or []) if link is not None else []
+    rows += _addresses(iface)
     for key in (k.MTU, k.MAC_ADDRESS, k.CONTROLLER, k.PROFILE_NAME, "description"):
         if iface.get(key) not in (None, ""):
             rows.append((key, str(iface[key])))
@@ -85,7 +124,7 @@ def render_iface(state: dict[str, Any], name: str) -> RenderableType:
             f"{' metric ' + str(r[k.METRIC]) if k.METRIC in r else ''}"
             for r in routes
         ]
-        parts += [Text("\nroutes", style="bold underline"), Text("\n".join(lines))]
+        parts += [Text("\nroutes", style="bold underline"), Text(printable("\n".join(lines)))]
     return Group(*parts)
 
 
@@ -121,5 +160,16 @@ class IfaceDetails(Static):
     IfaceDetails { padding: 0 1; }
     """
 
-    def show(self, state: dict[str, Any], kind: str, name: str) -> None:
-        self.update(render_iface(state, name) if kind == "iface" else render_section(state, name))
+    def show(
+        self,
+        state: dict[str, Any],
+        kind: str,
+        name: str,
+        links: dict[str, dict[str, Any]] | None = None,
+        marks: dict[str, list[str]] | None = None,
+    ) -> None:
+        if kind != "iface":
+            self.update(render_section(state, name))
+            return
+        link = None if links is None else links.get(name, {})
+        self.update(render_iface(state, name, link, (marks or {}).get(name)))

@@ -31,7 +31,8 @@ class Field:
 
     path: Path
     label: str
-    kind: str  # "select", "int", "bool", "text", "addresses", "names", "gateway"
+    kind: str  # "select", "choice" (a select that may stay unset), "int", "bool", "text",
+    # "addresses", "names", "gateway"
     options: tuple[str, ...] = ()
 
     @property
@@ -52,6 +53,8 @@ COMMON = (
     Field((k.IPV6, k.ADDRESS), "IPv6 addresses", "addresses"),
 )
 MACVLAN_MODES = ("vepa", "bridge", "private", "passthru", "source")
+LACP_RATES = ("slow", "fast")
+HASHES = ("layer2", "layer2+3", "layer3+4", "encap2+3", "encap3+4", "vlan+srcmac")
 BY_TYPE: dict[str, tuple[Field, ...]] = {
     k.LINUX_BRIDGE: (
         Field((k.BRIDGE, k.PORT), "ports", "names"),
@@ -60,6 +63,10 @@ BY_TYPE: dict[str, tuple[Field, ...]] = {
     k.BOND: (
         Field((k.LINK_AGGREGATION, k.MODE), "bond mode", "select", k.BOND_MODES),
         Field((k.LINK_AGGREGATION, k.PORT), "ports", "names"),
+        Field((k.LINK_AGGREGATION, k.OPTIONS, "miimon"), "miimon (ms)", "int"),
+        Field((k.LINK_AGGREGATION, k.OPTIONS, "primary"), "primary port", "text"),
+        Field((k.LINK_AGGREGATION, k.OPTIONS, "lacp_rate"), "LACP rate", "choice", LACP_RATES),
+        Field((k.LINK_AGGREGATION, k.OPTIONS, "xmit_hash_policy"), "hash policy", "choice", HASHES),
     ),
     k.VLAN: (
         Field((k.VLAN, k.BASE_IFACE), "base interface", "text"),
@@ -85,6 +92,24 @@ BY_TYPE: dict[str, tuple[Field, ...]] = {
         Field((k.VRF, k.PORT), "ports", "names"),
     ),
 }
+
+
+WIDE_KINDS = ("addresses",)
+FOCUS_MARK = ">"
+PLACEHOLDERS: dict[Path, str] = {
+    (k.IPV4, k.ADDRESS): "192.0.2.1/24, ...",
+    (k.IPV6, k.ADDRESS): "2001:db8::1/64, ...",
+}
+
+
+def placeholder_for(field: Field) -> str:
+    """An example value of the field's own family (IPv6 fields show an IPv6 example)."""
+    return PLACEHOLDERS.get(field.path, "")
+
+
+def _on_off(value: bool) -> str:
+    """A switch's state in a word: the knob alone is only shading, lost without colour."""
+    return "on" if value else "off"
 
 
 def fields_for(iface_type: str) -> tuple[Field, ...]:
@@ -142,13 +167,15 @@ def to_text(field: Field, value: Any) -> str:
     """How a value shows in a text input."""
     if value is None:
         return ""
+    if field.kind in ("addresses", "names") and not isinstance(value, list):
+        return str(value)  # not a list (typed in the YAML): shown as is, validation says why
     if field.kind == "addresses":
         return ", ".join(
             f"{a.get(k.IP)}/{a.get(k.PREFIX_LENGTH)}" if isinstance(a, dict) else str(a)
             for a in value
         )
     if field.kind == "names":
-        return ", ".join(p.get(k.NAME, "") if isinstance(p, dict) else str(p) for p in value)
+        return ", ".join(str(p.get(k.NAME, "")) if isinstance(p, dict) else str(p) for p in value)
     return str(value)
 
 
@@ -171,7 +198,12 @@ def from_text(field: Field, text: str, old: Any) -> Any:
     if field.kind == "names":
         names = [n for n in (p.strip() for p in text.replace(" ", ",").split(",")) if n]
         if field.path[0] == k.BRIDGE:  # bridge ports are objects; keep their options
-            by_name = {p.get(k.NAME): p for p in old or [] if isinstance(p, dict)}
+            kept = old if isinstance(old, list) else []
+            by_name = {
+                p.get(k.NAME): p
+                for p in kept
+                if isinstance(p, dict) and isinstance(p.get(k.NAME), str)
+            }
             return [by_name.get(n, {k.NAME: n}) for n in names]
         return names
     return text or None
@@ -184,12 +216,18 @@ class IfaceForm(Widget):
     IfaceForm { height: 1fr; }
     IfaceForm VerticalScroll { height: 1fr; }
     IfaceForm .row { height: 1; margin-bottom: 1; }
-    IfaceForm .row Label { width: 16; padding: 0 1 0 0; }
-    IfaceForm .row Input { width: 1fr; height: 1; border: none; padding: 0 1; }
+    IfaceForm .row .field-mark { width: 2; padding: 0; text-style: bold; }
+    IfaceForm .row .field-label { width: 15; padding: 0 1 0 0; }
+    IfaceForm .row.-wide { margin-bottom: 0; }
+    IfaceForm .row.-wide .field-label { width: 1fr; }
+    IfaceForm .row .switch-word { width: 5; padding: 0 1; }
+    IfaceForm .row Input { width: 1fr; height: 1; padding: 0 1; }
     IfaceForm .row Switch { height: 1; border: none; padding: 0; }
     IfaceForm .row Select { width: 1fr; height: 1; }
-    IfaceForm .row SelectCurrent { height: 1; border: none; padding: 0 1; }
-    IfaceForm #field-help { height: auto; max-height: 3; color: $text-muted;
+    IfaceForm .row SelectCurrent { height: 1; padding: 0 1; }
+    IfaceForm .row Input:focus { text-style: bold; }
+    IfaceForm .row Select:focus > SelectCurrent { text-style: bold; }
+    IfaceForm #field-help { height: auto; max-height: 5; color: $text-muted;
                             border-top: solid $primary; }
     IfaceForm #form-title { text-style: bold; padding: 0 1; }
     """
@@ -200,6 +238,8 @@ class IfaceForm(Widget):
 
         form: IfaceForm
         iface: dict[str, Any]
+        field: str = ""  # the widget id of the field edited
+        text: str | None = None  # what a text field holds now (None for switches and selects)
 
     @dataclass
     class GatewayChanged(Message):
@@ -225,6 +265,9 @@ class IfaceForm(Widget):
         if gateways is not None:
             self.fields = with_gateway_fields(self.fields)
         self._by_id = {f.widget_id: f for f in self.fields}
+        # What each widget was last given by the form itself (built or loaded): its
+        # echo (a Select or Input posting Changed for a value it was set to) is no edit.
+        self._shown: dict[str, Any] = {}
 
     @property
     def name_(self) -> str:
@@ -235,27 +278,64 @@ class IfaceForm(Widget):
         with VerticalScroll():
             for field in self.fields:
                 value = get_at(self.iface, field.path)
+                if field.kind in WIDE_KINDS:
+                    # Address lists get the pane's whole width: the label sits above.
+                    with Horizontal(classes="row -wide"):
+                        yield Label("", classes="field-mark")
+                        yield Label(field.label, classes="field-label")
+                    with Horizontal(classes="row"):
+                        yield Label("", classes="field-mark")
+                        yield self._make(field, value)
+                    continue
                 with Horizontal(classes="row"):
-                    yield Label(field.label)
+                    yield Label("", classes="field-mark")
+                    yield Label(field.label, classes="field-label")
                     yield self._make(field, value)
+                    if field.kind == "bool":
+                        word_id = f"{field.widget_id}-word"
+                        yield Label(_on_off(bool(value)), id=word_id, classes="switch-word")
         yield Static("", id="field-help")
+
+    @staticmethod
+    def _display(field: Field, value: Any) -> Any:
+        """The value a field's widget shows for ``value``."""
+        if field.kind == "bool":
+            return bool(value)
+        if field.kind == "select":
+            return value if value in field.options else field.options[0]
+        if field.kind == "choice":
+            return value if value in field.options else Select.NULL
+        return to_text(field, value)
 
     def _make(self, field: Field, value: Any) -> Widget:
         if field.kind == "gateway":
             return self._make_gateway(field)
         help_text = self.help_for(field)
+        shown = self._display(field, value)
+        self._shown[field.widget_id] = shown
         widget: Widget
         if field.kind == "bool":
-            widget = Switch(value=bool(value), id=field.widget_id)
+            widget = Switch(value=shown, id=field.widget_id)
         elif field.kind == "select":
             options = [(o, o) for o in field.options]
-            current = value if value in field.options else field.options[0]
-            widget = Select(options, value=current, allow_blank=False, id=field.widget_id)
+            # compact: no tall border, which at one line high hid the value on focus
+            widget = Select(
+                options, value=shown, allow_blank=False, id=field.widget_id, compact=True
+            )
+        elif field.kind == "choice":  # unset means the kernel's default: blank is a value
+            widget = Select(
+                [(o, o) for o in field.options],
+                value=shown,
+                prompt="(default)",
+                id=field.widget_id,
+                compact=True,
+            )
         else:
             widget = Input(
-                to_text(field, value),
+                shown,
                 id=field.widget_id,
-                placeholder="192.0.2.1/24, ..." if field.kind == "addresses" else "",
+                placeholder=placeholder_for(field),
+                compact=True,
             )
         widget.tooltip = help_text
         return widget
@@ -277,11 +357,36 @@ class IfaceForm(Widget):
         self.gateways[family] = address
         self.post_message(self.GatewayChanged(self, self.name_, family, address))
 
+    def load(self, iface: dict[str, Any]) -> bool:
+        """Show ``iface`` in place (keeps scroll and focus); False when its type needs a new form.
+
+        Only widgets whose value differs are set, and what is set is remembered
+        as shown, so the widgets' Changed echoes post no edit back.
+        """
+        if str(iface.get(k.TYPE, k.UNKNOWN)) != str(self.iface.get(k.TYPE, k.UNKNOWN)):
+            return False
+        if iface.get(k.NAME) != self.iface.get(k.NAME):
+            return False
+        self.iface = copy.deepcopy(iface)
+        for field in self.fields:
+            if field.kind == "gateway":  # shows the draft's routes, not the interface
+                continue
+            shown = self._display(field, get_at(self.iface, field.path))
+            widget: Any = self.query_one(f"#{field.widget_id}")
+            if widget.value != shown:
+                self._shown[field.widget_id] = shown
+                widget.value = shown
+        return True
+
     def help_for(self, field: Field) -> str:
         if field.kind == "gateway":
             return GATEWAY_HELP[field.path[0]]
         path = f"interfaces[{self.name_}]." + ".".join(field.path)
         return description_at(path, str(self.iface.get(k.TYPE))) or ""
+
+    def first_field(self) -> Widget | None:
+        """The form's first field (where focus goes when the form is entered by key)."""
+        return self.query_one(f"#{self.fields[0].widget_id}") if self.fields else None
 
     def field_widget(self, path: Path) -> Widget | None:
         """The input of the field at ``path`` (to jump there from a problem)."""
@@ -292,17 +397,24 @@ class IfaceForm(Widget):
 
     def _update(self, widget_id: str | None, value: Any) -> None:
         field = self._by_id.get(widget_id or "")
-        if field is None:
+        if field is None or self._shown.get(field.widget_id) == value:
             return
         if field.kind == "gateway":
             self._gateway_typed(field, str(value))
             return
+        self._shown[field.widget_id] = value
         old = get_at(self.iface, field.path)
-        new = value if field.kind in ("bool", "select") else from_text(field, str(value), old)
+        if field.kind == "choice":
+            new = value if isinstance(value, str) else None  # Select.NULL: back to the default
+        elif field.kind in ("bool", "select"):
+            new = value
+        else:
+            new = from_text(field, str(value), old)
         if new == old:
             return
         set_at(self.iface, field.path, new)
-        self.post_message(self.Changed(self, copy.deepcopy(self.iface)))
+        text = None if field.kind in ("bool", "select") else str(value)
+        self.post_message(self.Changed(self, copy.deepcopy(self.iface), field.widget_id, text))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -310,6 +422,8 @@ class IfaceForm(Widget):
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
         event.stop()
+        for word in self.query(f"#{event.switch.id}-word").results(Label):
+            word.update(_on_off(event.value))
         self._update(event.switch.id, event.value)
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -320,3 +434,16 @@ class IfaceForm(Widget):
         field = self._by_id.get(getattr(event.widget, "id", "") or "")
         if field is not None:
             self.query_one("#field-help", Static).update(self.help_for(field))
+            self._mark(event.widget, FOCUS_MARK)
+
+    def on_descendant_blur(self, event: Any) -> None:
+        if (getattr(event.widget, "id", "") or "") in self._by_id:
+            self._mark(event.widget, "")
+
+    @staticmethod
+    def _mark(widget: Widget, mark: str) -> None:
+        """Put the focus mark on the row of ``widget``: focus must show without colour."""
+        row = widget.parent
+        if isinstance(row, Horizontal):
+            for label in row.query(".field-mark").results(Label):
+                label.update(mark)

@@ -17,15 +17,23 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from engine import keys as k
+from engine.link_view import MARK_DEFAULT, state_words
+from engine.textsafe import printable
 from engine.topology import Node, by_name, tree
+from widgets.glyphs import glyphs
 
-# state -> (symbol, word, style): the word makes the tree readable without colour
-STATE_LOOK: dict[str, tuple[str, str, str]] = {
-    k.UP: ("●", "up", "green"),
-    k.DOWN: ("○", "down", "yellow"),
-    k.ABSENT: ("✗", "absent", "red"),
-    k.IGNORE: ("·", "unmanaged", "dim"),
+# link word -> style; the word itself makes the tree readable without colour
+WORD_STYLE: dict[str, str] = {
+    "up": "green",
+    "no-carrier": "bold red",
+    "dormant": "yellow",
+    "down": "yellow",
+    "gone": "red",
+    "absent": "red",
+    "inactive": "yellow",
+    "unmanaged": "dim",
 }
+MARK_WORDS = {MARK_DEFAULT: "default"}
 
 
 @dataclass(frozen=True)
@@ -46,19 +54,38 @@ def _first_address(iface: dict[str, Any]) -> str:
     return ""
 
 
-def iface_label(iface: dict[str, Any]) -> Text:
-    """``● br0 linux-bridge up 198.51.100.1/24`` with the state in colour and in words."""
+def iface_label(
+    iface: dict[str, Any],
+    link: dict[str, Any] | None = None,
+    marks: list[str] | None = None,
+    live: bool = True,
+) -> Text:
+    """``● br0 linux-bridge no-carrier [default] 198.51.100.1/24``.
+
+    The symbol and first word are the kernel's link state (``link``, see
+    :mod:`engine.link_view`), NM's word follows when it adds something
+    (``unmanaged``), then the marks (default route, SSH session). Without
+    ``live`` (a state that is not the host's) only the schema state is shown.
+    """
     state = str(iface.get(k.STATE, k.UP))
-    symbol, word, style = STATE_LOOK.get(state, ("?", state, ""))
+    words = state_words(iface, link) if live else [state]
+    look = glyphs()
+    first = words[0]
+    style = WORD_STYLE.get(first, "")
     dim = state == k.IGNORE
     text = Text()
-    text.append(f"{symbol} ", style=style)
-    text.append(str(iface.get(k.NAME, "?")), style="dim" if dim else "bold")
+    text.append(f"{look.link.get(first, '?')} ", style=style)
+    text.append(printable(str(iface.get(k.NAME, "?"))), style="dim" if dim else "bold")
     text.append(f" {iface.get(k.TYPE, k.UNKNOWN)}", style="dim")
-    text.append(f" {word}", style=style)
+    text.append(f" {first}", style=style)
+    for word in words[1:]:
+        text.append(f" {word}", style=WORD_STYLE.get(word, ""))
+    for mark in marks or []:
+        # In brackets, no symbol: a mark must read the same in every font.
+        text.append(f" [{MARK_WORDS.get(mark, mark)}]", style="bold")
     addr = _first_address(iface)
     if addr:
-        text.append(f" {addr}", style="dim" if dim else "cyan")
+        text.append(f" {printable(str(addr))}", style="dim" if dim else "cyan")
     return text
 
 
@@ -72,8 +99,8 @@ def _section_labels(state: dict[str, Any]) -> list[tuple[str, Text]]:
     )
     return [
         ("routes", Text.assemble(("Routes", "bold"), f" ({len(routes)})")),
-        ("dns", Text.assemble(("DNS", "bold"), f" {', '.join(dns) or '—'}")),
-        ("hostname", Text.assemble(("Hostname", "bold"), f" {hostname or '—'}")),
+        ("dns", Text.assemble(("DNS", "bold"), f" {', '.join(dns) or 'none'}")),
+        ("hostname", Text.assemble(("Hostname", "bold"), f" {hostname or 'none'}")),
     ]
 
 
@@ -98,7 +125,19 @@ class StateTree(Tree[NodeRef]):
         self.show_root = False
         self.guide_depth = 3
         self._state: dict[str, Any] = {}
+        self._links: dict[str, dict[str, Any]] | None = None
+        self._marks: dict[str, list[str]] = {}
         self._shape: tuple[Any, ...] = ()
+        self.pending: frozenset[str] = frozenset()  # interfaces the draft changes
+        look = glyphs()
+        self.ICON_NODE = look.collapsed
+        self.ICON_NODE_EXPANDED = look.expanded
+
+    def set_pending(self, names: set[str] | frozenset[str]) -> None:
+        """Mark the interfaces the draft changes (``✎ draft``), so edits not applied show."""
+        if frozenset(names) != self.pending:
+            self.pending = frozenset(names)
+            self._render_state()
 
     @property
     def selected_ref(self) -> NodeRef | None:
@@ -117,10 +156,33 @@ class StateTree(Tree[NodeRef]):
                 out.append(Node(node.name, node.type, node.state, kids))
         return out
 
-    def set_state(self, state: dict[str, Any]) -> None:
-        """Show ``state``; keep the cursor on the same interface across refreshes."""
+    def set_state(
+        self,
+        state: dict[str, Any],
+        links: dict[str, dict[str, Any]] | None = None,
+        marks: dict[str, list[str]] | None = None,
+    ) -> None:
+        """Show ``state``; keep the cursor on the same interface across refreshes.
+
+        ``links`` are the kernel's facts per link (the live host's; None for a
+        state read from elsewhere), ``marks`` what each interface carries.
+        """
         self._state = state
+        self._links = links
+        self._marks = marks or {}
         self._render_state()
+
+    def _label(self, ifaces: dict[Any, dict[str, Any]], name: str) -> Text:
+        links = self._links
+        label = iface_label(
+            ifaces.get(name, {k.NAME: name}),
+            None if links is None else links.get(name),
+            self._marks.get(name),
+            live=links is not None,
+        )
+        if name in self.pending:
+            label.append(f" {glyphs().draft}", style="bold magenta")
+        return label
 
     def watch_filter_text(self) -> None:
         self._render_state()
@@ -142,7 +204,7 @@ class StateTree(Tree[NodeRef]):
         self.clear()
 
         def add(parent: TreeNode[NodeRef], node: Node) -> None:
-            label = iface_label(ifaces.get(node.name, {k.NAME: node.name}))
+            label = self._label(ifaces, node.name)
             ref = NodeRef("iface", node.name)
             if node.children:
                 branch = parent.add(label, data=ref, expand=True)
@@ -156,12 +218,14 @@ class StateTree(Tree[NodeRef]):
         for key, label in _section_labels(self._state):
             self.root.add_leaf(label, data=NodeRef("section", key))
         if keep is not None:
-            self.select_ref(keep)
+            # After the new lines are laid out: until then a fresh node has no line, and
+            # the cursor would land on the first line while the selection said otherwise.
+            self.call_after_refresh(self.select_ref, keep)
 
     def _relabel(self, parent: TreeNode[NodeRef], ifaces: dict[Any, dict[str, Any]]) -> None:
         for node in parent.children:
             if node.data is not None and node.data.kind == "iface":
-                label = iface_label(ifaces.get(node.data.name, {k.NAME: node.data.name}))
+                label = self._label(ifaces, node.data.name)
                 if str(node.label) != str(label) or node.label != label:
                     node.set_label(label)
             self._relabel(node, ifaces)

@@ -22,6 +22,9 @@ PROBES: dict[str, str] = {
     "vxlan": "ip link add pb0 type vxlan id 1 dstport 4789",
     "veth": "ip link add pb0 type veth peer name pb1",
     "vrf": "ip link add pb0 type vrf table 10",
+    "macsec": BASE + "ip link add link pb1 name pb0 type macsec",
+    "hsr": BASE + "ip link add pb3 type veth peer name pb4 && "
+    "ip link add name pb0 type hsr slave1 pb1 slave2 pb3",
     # Not a link kind: a bridge option that needs CONFIG_BRIDGE_VLAN_FILTERING.
     "bridge-vlan-filtering": "ip link add pb0 type bridge vlan_filtering 1",
 }

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine import keys as k
+from engine.backend.netlink_routes import DUMP_TYPES, routes_of
 from engine.backend.netns import netlink_fd
 from engine.bridge_vlans import ranges_from_kernel, section_from_ranges
 
@@ -36,6 +37,7 @@ AF_BRIDGE = 7
 RTEXT_FILTER_BRVLAN_COMPRESSED = 0x4  # port VLANs in the dump, ranges as begin/end pairs
 IFF_UP = 1
 IFF_LOWER_UP = 0x10000  # carrier
+IFF_PROMISC = 0x100
 CENTISECONDS = 100
 
 
@@ -48,6 +50,9 @@ class KernelState:
     #: Per link name: ``index``, ``up`` (admin) and ``carrier``. A link deleted and
     #: created again (same name and settings) shows only in its index, and the admin
     #: state of an unmanaged link only here, so a restore check compares these.
+    #: Also what the screen shows of the link itself: ``operstate`` (RFC 2863 word,
+    #: lower case), ``stats`` (IFLA_STATS64 counters), and ``speed`` (Mb/s) and
+    #: ``duplex`` where the driver reports them.
     links: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -91,7 +96,19 @@ LINK_ATTRS = {  # plain link key -> RTM_NEWLINK attribute
     "master": "IFLA_MASTER",
     "link": "IFLA_LINK",
     "netnsid": "IFLA_LINK_NETNSID",
+    "operstate": "IFLA_OPERSTATE",
+    "stats": "IFLA_STATS64",
 }
+STATS_KEYS = (  # the IFLA_STATS64 counters the details pane shows
+    "rx_bytes",
+    "tx_bytes",
+    "rx_packets",
+    "tx_packets",
+    "rx_errors",
+    "tx_errors",
+    "rx_dropped",
+    "tx_dropped",
+)
 
 
 def plain_link(msg: Any) -> dict[str, Any]:
@@ -222,32 +239,6 @@ def _type_section(iface: dict[str, Any], link: dict[str, Any], names: dict[int, 
         iface[k.VLAN] = {k.BASE_IFACE: base or "", k.ID: data.get("IFLA_VLAN_ID")}
 
 
-def _route(msg: Any, names: dict[int, str]) -> dict[str, Any] | None:
-    """A schema route from an RTM_NEWROUTE, or None for routes nmstate does not show."""
-    if msg["type"] != RTN_UNICAST or msg["proto"] == RT_PROTO_KERNEL:
-        return None
-    nlas = NLAs(msg)
-    family = msg["family"]
-    default = "0.0.0.0" if family == socket.AF_INET else "::"
-    dst = nlas.get("RTA_DST") or default
-    if family == socket.AF_INET6 and dst.startswith("fe80:") and msg["dst_len"] == 64:
-        return None
-    route: dict[str, Any] = {
-        k.DESTINATION: f"{dst}/{msg['dst_len']}",
-        k.TABLE_ID: nlas.get("RTA_TABLE") or msg["table"],
-    }
-    oif = nlas.get("RTA_OIF")
-    if oif:
-        route[k.NEXT_HOP_INTERFACE] = names.get(oif, str(oif))
-    gateway = nlas.get("RTA_GATEWAY")
-    if gateway:
-        route[k.NEXT_HOP_ADDRESS] = gateway
-    priority = nlas.get("RTA_PRIORITY")
-    if priority is not None:
-        route[k.METRIC] = priority
-    return route
-
-
 def read_kernel(netns: str | None = None) -> KernelState:
     """Dump links, addresses and routes (of ``netns``, or of this process's namespace).
 
@@ -255,10 +246,11 @@ def read_kernel(netns: str | None = None) -> KernelState:
     :func:`engine.show.read_live` calls this on a worker thread, so the import overlaps
     the wait for NetworkManager's replies instead of delaying the first request.
 
-    Route dumps ask the kernel for unicast routes only (strict checking, Linux
+    Route dumps ask the kernel for unicast and typed routes only (strict checking, Linux
     ≥ 4.20): the local table's hundreds of local, broadcast and multicast
     entries are never shown, so they need not be decoded. A kernel that
-    ignores the filter sends everything, and :func:`_route` drops it instead.
+    ignores the filter sends everything, and :func:`routes_of` drops it instead.
+    The typed routes (blackhole ...) come in their own dumps, one per type.
     """
     from pyroute2 import IPRoute
 
@@ -274,12 +266,40 @@ def read_kernel(netns: str | None = None) -> KernelState:
                 )
             }
         addrs = list(ipr.get_addr())
+        # Both families in one dump per type (AF_UNSPEC): each dump costs ~1 ms here.
         routes = [
             msg
-            for family in (socket.AF_INET, socket.AF_INET6)
-            for msg in ipr.route("dump", family=family, dump_filter={"type": RTN_UNICAST})
+            for kind in DUMP_TYPES
+            for msg in ipr.route("dump", family=socket.AF_UNSPEC, dump_filter={"type": kind})
+            # A kernel ignoring the filter sends all of them each time; multicast
+            # routing families (ipmr) answer an AF_UNSPEC dump too.
+            if msg["type"] == kind and msg["family"] in (socket.AF_INET, socket.AF_INET6)
         ]
-    return shape_kernel(links, addrs, routes, port_vlans)
+    state = shape_kernel(links, addrs, routes, port_vlans)
+    _add_speeds(state, netns)
+    return state
+
+
+def _add_speeds(state: KernelState, netns: str | None) -> None:
+    """Speed and duplex of the links with carrier (one ethtool ioctl each)."""
+    from engine.backend.link_speed import read_speeds
+
+    names = [n for n, link in state.links.items() if link["carrier"] and n != "lo"]
+    for name, facts in read_speeds(netns, names).items():
+        state.links[name].update(facts)
+
+
+def _link_facts(link: dict[str, Any]) -> dict[str, Any]:
+    """The per-link facts of :attr:`KernelState.links` from a plain link."""
+    stats = link.get("stats") or {}
+    operstate = link.get("operstate")
+    return {
+        "index": link["index"],
+        "up": bool(link["flags"] & IFF_UP),
+        "carrier": bool(link["flags"] & IFF_LOWER_UP),
+        "operstate": str(operstate).lower() if operstate is not None else "unknown",
+        "stats": {key: int(stats.get(key) or 0) for key in STATS_KEYS} if stats else {},
+    }
 
 
 def shape_kernel(
@@ -303,6 +323,8 @@ def shape_kernel(
             k.TYPE: _iface_type(link),
             k.STATE: k.UP if link["flags"] & IFF_UP else k.DOWN,
             k.MTU: link.get("mtu"),
+            # IFF_PROMISC: the link accepts every frame, whatever its destination MAC
+            "accept-all-mac-addresses": bool(link["flags"] & IFF_PROMISC),
             k.IPV4: {k.ENABLED: False, k.ADDRESS: []},
             k.IPV6: {k.ENABLED: False, k.ADDRESS: []},
         }
@@ -314,11 +336,7 @@ def shape_kernel(
             iface[k.CONTROLLER] = names.get(master, str(master))
         _type_section(iface, link, names)
         state.interfaces[name] = iface
-        state.links[name] = {
-            "index": link["index"],
-            "up": bool(link["flags"] & IFF_UP),
-            "carrier": bool(link["flags"] & IFF_LOWER_UP),
-        }
+        state.links[name] = _link_facts(link)
     filtering_bridges = {link["index"] for link in links if vlan_filtering(link)}
     for link in links:
         master = link.get("master")
@@ -343,7 +361,5 @@ def shape_kernel(
         iface[family][k.ENABLED] = True
         iface[family][k.ADDRESS].append({k.IP: ip, k.PREFIX_LENGTH: addr["prefixlen"]})
     for msg in routes:
-        route = _route(msg, names)
-        if route is not None:
-            state.routes.append(route)
+        state.routes += routes_of(msg, NLAs(msg), names)
     return state

@@ -35,8 +35,13 @@ def _setns(fd: int) -> None:
 
 def netlink_fd(netns: str) -> int:
     """A NETLINK_ROUTE socket (as a file descriptor) opened inside ``netns``."""
+    return socket_fd(netns, socket.AF_NETLINK, socket.SOCK_DGRAM, NETLINK_ROUTE)
+
+
+def socket_fd(netns: str, family: int, kind: int, proto: int = 0) -> int:
+    """Any socket opened inside ``netns`` (an ethtool ioctl needs one of that namespace)."""
     try:
-        return _netlink_fd(netns)
+        return _socket_fd(netns, family, kind, proto)
     except OSError as exc:
         raise NoBackend(_reason(netns, exc)) from exc
 
@@ -51,7 +56,7 @@ def _reason(netns: str, exc: OSError) -> str:
     return f"cannot enter {where}: {exc.strerror or exc}"
 
 
-def _netlink_fd(netns: str) -> int:
+def _socket_fd(netns: str, family: int, kind: int, proto: int) -> int:
     path = netns if netns.startswith("/") else f"/run/netns/{netns}"
     own = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
     try:
@@ -59,7 +64,7 @@ def _netlink_fd(netns: str) -> int:
         try:
             _setns(target)
             try:
-                sock = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, NETLINK_ROUTE)
+                sock = socket.socket(family, kind, proto)
             finally:
                 _setns(own)
         finally:

@@ -123,5 +123,6 @@ class KeepAlive:
     async def __aexit__(self, *exc: object) -> None:
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            # asyncio.wait, not ``await task`` under suppress(CancelledError): that would
+            # also swallow a cancel of the caller (an interrupted apply) landing here.
+            await asyncio.wait([self._task])

@@ -33,6 +33,8 @@ from engine.backend.nm_dbus import (
 )
 from engine.backend.nm_steps import Plan, Step
 from engine.backend.nm_types import to_dbus
+from engine.backend.nm_types_extra import refusal_hint
+from engine.backend.uts import nm_pid, set_running_hostname
 
 TO_DISK = 0x1
 IN_MEMORY = 0x2
@@ -94,6 +96,15 @@ async def save_hostname(client: NMClient, name: str, timeout: float = 3.0) -> No
         await asyncio.sleep(0.02)
 
 
+async def set_running(client: NMClient, name: str) -> None:
+    """Set the kernel hostname where NM runs (NM's UTS namespace: a sandbox has its own)."""
+    pid = await nm_pid(client)
+    try:
+        await asyncio.to_thread(set_running_hostname, pid, name)
+    except (OSError, ValueError) as exc:
+        raise StepFailed("hostname", f"set running hostname failed: {exc}") from exc
+
+
 def _phase(step: Step) -> int:
     if step.action in ("delete-profile", "delete-device"):
         return 0
@@ -152,8 +163,11 @@ class Executor:
         await self.client.on_signal(ACTIVE_IFACE, "StateChanged", self.watch.on_signal)
 
     def _say(self, step: Step) -> None:
+        self._say_text(step.describe())
+
+    def _say_text(self, text: str) -> None:
         if self.progress is not None:
-            self.progress(step.describe())
+            self.progress(text)
 
     async def run(self, plan: Plan, timeout: float) -> None:
         for wave in waves(plan.steps):
@@ -163,6 +177,10 @@ class Executor:
         if plan.hostname is not None:
             await save_hostname(self.client, plan.hostname)
         await self.wait_active(timeout)
+        if plan.running_hostname is not None:
+            # Last, as nmstate does: NM re-asserts the static name on its own changes.
+            self._say_text(f"hostname: set running {plan.running_hostname!r}")
+            await set_running(self.client, plan.running_hostname)
 
     async def _wave(self, wave: list[Step]) -> None:
         """Run one wave: each interface's steps in order, the interfaces concurrently.
@@ -228,8 +246,9 @@ class Executor:
                         raise
                     # Already gone with an earlier step (a removed controller or base).
         except DBusError as exc:
+            what = step.describe().split(": ", 1)[1]
             raise StepFailed(
-                step.iface, f"{step.describe().split(': ', 1)[1]} failed: {exc.text}"
+                step.iface, f"{what} failed: {exc.text}{refusal_hint(exc.text or '')}"
             ) from exc
 
     async def _activate(self, step: Step) -> None:
@@ -271,5 +290,6 @@ class Executor:
             if left <= 0:
                 raise StepFailed(", ".join(waiting), f"not activated within {timeout:.0f} s")
             self.watch.changed.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.watch.changed.wait(), timeout=min(left, 1.0))
+            with contextlib.suppress(TimeoutError):  # not wait_for: it can drop a cancel
+                async with asyncio.timeout(min(left, 1.0)):
+                    await self.watch.changed.wait()

@@ -30,6 +30,7 @@ from engine.backend.nm_dbus import (
     SETTINGS_PATH,
     NMClient,
 )
+from engine.backend.uts import nm_pid
 
 DEVICE_STATE_ACTIVATED = 100
 DEVICE_STATE_UNMANAGED = 10
@@ -60,6 +61,8 @@ class NMState:
     version: str = ""
     devices: dict[str, NMDevice] = field(default_factory=dict)
     hostname: str = ""
+    #: NM's process id (None: the bus does not say): where its UTS namespace is.
+    pid: int | None = None
     dns: list[dict[str, Any]] = field(default_factory=list)
     checkpoints: list[str] = field(default_factory=list)
 
@@ -158,10 +161,11 @@ async def read_nm(client: NMClient, secrets: bool = False) -> NMState:
 
     ``secrets`` adds the 802.1x secrets to the applied profiles that have that setting.
     """
-    objects, hostname, dns = await asyncio.gather(
+    objects, hostname, dns, pid = await asyncio.gather(
         _managed_objects(client),
         client.get(SETTINGS_PATH, SETTINGS_IFACE, "Hostname"),
         client.get(f"{NM_PATH}/DnsManager", DNS_IFACE, "Configuration"),
+        nm_pid(client),
     )
     external: set[str] = set()
     if objects is not None and NM_PATH in objects:
@@ -179,6 +183,7 @@ async def read_nm(client: NMClient, secrets: bool = False) -> NMState:
     state = NMState(
         version=manager.get("Version", ""),
         hostname=hostname or "",
+        pid=pid,
         dns=dns or [],
         checkpoints=list(manager.get("Checkpoints") or []),
     )

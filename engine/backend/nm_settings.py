@@ -27,6 +27,8 @@ from typing import Any
 
 from engine import keys as k
 from engine.backend.nm_route_rules import rules_to_nm
+from engine.backend.nm_routes import route_items
+from engine.backend.nm_settings_extra import extra_type_settings, sriov_settings
 from engine.backend.nm_types import (
     ADDR_GEN_MODES,
     BRIDGE_OPTS,
@@ -74,30 +76,6 @@ def _addresses(ip: dict[str, Any]) -> list[dict[str, Any]]:
             out.append({"address": addr, "prefix": int(plen or (128 if ":" in addr else 32))})
         else:
             out.append({"address": entry[k.IP], "prefix": int(entry[k.PREFIX_LENGTH])})
-    return out
-
-
-def _route_items(state: dict[str, Any], name: str) -> dict[str, list[dict[str, Any]]]:
-    """route-data per family for the routes whose next-hop-interface is ``name``."""
-    out: dict[str, list[dict[str, Any]]] = {k.IPV4: [], k.IPV6: []}
-    for route in (state.get(k.ROUTES) or {}).get(k.CONFIG) or []:
-        if route.get(k.NEXT_HOP_INTERFACE) != name or route.get(k.STATE) == k.ABSENT:
-            continue
-        dest, _, plen = str(route[k.DESTINATION]).partition("/")
-        v6 = ":" in dest
-        item: dict[str, Any] = {"dest": dest, "prefix": int(plen or (128 if v6 else 32))}
-        hop = route.get(k.NEXT_HOP_ADDRESS)
-        if hop and hop not in ("0.0.0.0", "::"):
-            item["next-hop"] = hop
-        if route.get(k.METRIC) is not None and int(route[k.METRIC]) >= 0:
-            item["metric"] = int(route[k.METRIC])
-        if route.get(k.TABLE_ID):
-            item["table"] = int(route[k.TABLE_ID])
-        if route.get("weight") is not None:
-            item["weight"] = int(route["weight"])
-        if route.get("route-type"):
-            item["type"] = route["route-type"]
-        out[k.IPV6 if v6 else k.IPV4].append(item)
     return out
 
 
@@ -234,6 +212,8 @@ def _type_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None
             nm["infiniband"]["parent"] = ib[k.BASE_IFACE]
     elif kind in (k.DUMMY, k.LOOPBACK):
         nm[NM_TYPE[kind]] = {}
+    else:
+        extra_type_settings(iface, nm)  # hsr, macsec, ipsec: engine.backend.nm_settings_extra
 
 
 def _link_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None:
@@ -255,6 +235,7 @@ def _link_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None
             wired[prop] = eth[key]
     if wired or kind in (k.ETHERNET, k.VETH):
         nm.setdefault("802-3-ethernet", {}).update(wired)
+    sriov_settings(iface, nm)
     if isinstance(iface.get("ethtool"), dict):
         ethtool = nm_ethtool(iface["ethtool"])
         if ethtool:
@@ -323,7 +304,7 @@ def iface_to_settings(
         if entry.get(k.VLAN):
             port["vlans"] = ranges_from_section(entry[k.VLAN])
     l2_port = ctrl is not None and ctrl[k.TYPE] != k.VRF
-    routes = _route_items(state, name)
+    routes = route_items(state, name)
     if dns_on is None:
         dns_on = dns_placement(state, dns_prefer, controllers)
     dns = (state.get(k.DNS_RESOLVER) or {}).get(k.CONFIG) or {}

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from engine import keys as k
+from engine.backend.nm_routes import settings_to_routes as settings_to_routes
 from engine.backend.nm_types import (
     ADDR_GEN_MODES,
     BRIDGE_OPTS,
@@ -282,34 +283,6 @@ def settings_to_ifaces(profiles: Iterable[dict[str, Any]]) -> list[dict[str, Any
         elif ctrl[k.TYPE] == k.VRF:
             ctrl[k.VRF][k.PORT].append(iface[k.NAME])
     return ifaces
-
-
-def settings_to_routes(nm: dict[str, Any]) -> list[dict[str, Any]]:
-    """The schema routes a profile carries (its ``route-data``), next-hop-interface filled.
-
-    A route without its own table runs in the profile's ``route-table``, and
-    with neither in the main table (254): what the kernel will show.
-    """
-    name = (nm.get("connection") or {}).get("interface-name")
-    out = []
-    for family in k.IP_FAMILIES:
-        sec = nm.get(family) or {}
-        for item in sec.get("route-data") or []:
-            route: dict[str, Any] = {
-                k.DESTINATION: f"{item['dest']}/{item['prefix']}",
-                k.NEXT_HOP_INTERFACE: name,
-            }
-            for key, attr in (
-                (k.NEXT_HOP_ADDRESS, "next-hop"),
-                (k.METRIC, "metric"),
-                ("weight", "weight"),
-                ("route-type", "type"),
-            ):
-                if item.get(attr) is not None:
-                    route[key] = item[attr]
-            route[k.TABLE_ID] = int(item.get("table") or sec.get("route-table") or k.MAIN_TABLE)
-            out.append(route)
-    return out
 
 
 def _dns_servers(sec: dict[str, Any], family: str) -> list[str]:

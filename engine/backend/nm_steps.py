@@ -65,6 +65,7 @@ class Step:
 class Plan:
     steps: list[Step] = field(default_factory=list)
     hostname: str | None = None  # static hostname to save, when it changes
+    running_hostname: str | None = None  # kernel (transient) hostname to set, when it changes
     #: family → interface whose profile carries DNS, before and after (an implied move
     #: shows in the review: see engine.effects).
     dns_before: dict[str, str] = field(default_factory=dict)
@@ -78,4 +79,6 @@ class Plan:
         lines = [f"{name}: {', '.join(actions)}" for name, actions in per.items()]
         if self.hostname is not None:
             lines.append(f"hostname: save {self.hostname!r}")
+        if self.running_hostname is not None:
+            lines.append(f"hostname: set running {self.running_hostname!r}")
         return lines

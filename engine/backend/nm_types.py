@@ -28,6 +28,12 @@ from typing import Any
 from dbus_fast import Variant
 
 from engine import keys as k
+from engine.backend.nm_types_extra import (
+    EXTRA_ITEM_SIGNATURES,
+    EXTRA_KERNEL_KIND,
+    EXTRA_NM_TYPE,
+    EXTRA_SIGNATURES,
+)
 from engine.ethtool_names import SECTIONS as ETHTOOL_SIGNATURES
 
 #: ``(setting, property) -> D-Bus signature`` for every property the translation emits.
@@ -181,7 +187,13 @@ _ROUTE_ITEM = {
     "src": "s",
     "onlink": "b",
     "mtu": "u",
+    "lock-mtu": "b",
     "cwnd": "u",
+    "lock-cwnd": "b",
+    "initcwnd": "u",
+    "initrwnd": "u",
+    "quickack": "b",
+    "advmss": "u",
 }
 #: The routing-rules item keys (nm-settings-dbus(5)); see engine.backend.nm_route_rules.
 _RULE_ITEM = {
@@ -234,6 +246,9 @@ NM_TYPE: dict[str, str] = {
 }
 #: NM connection.type → schema type (``macvlan`` is refined to mac-vtap by ``macvlan.tap``).
 IFACE_TYPE: dict[str, str] = {nm: schema for schema, nm in NM_TYPE.items() if schema != k.MAC_VTAP}
+NM_TYPE.update(EXTRA_NM_TYPE)  # not read back: a "vpn" profile need not be libreswan
+SIGNATURES.update(EXTRA_SIGNATURES)
+ITEM_SIGNATURES.update(EXTRA_ITEM_SIGNATURES)
 IFACE_TYPE["ethernet"] = k.ETHERNET  # keyfile alias of 802-3-ethernet
 #: schema type → rtnetlink ``IFLA_INFO_KIND``.
 KERNEL_KIND: dict[str, str] = {
@@ -248,6 +263,7 @@ KERNEL_KIND: dict[str, str] = {
     k.VRF: "vrf",
     k.IPVLAN: "ipvlan",
 }
+KERNEL_KIND.update(EXTRA_KERNEL_KIND)
 #: controller schema type → ``connection.slave-type`` of its ports.
 PORT_TYPE: dict[str, str] = {k.LINUX_BRIDGE: "bridge", k.BOND: "bond", k.VRF: "vrf"}
 
@@ -349,6 +365,10 @@ def _item(setting: str, prop: str, item: Mapping[str, Any]) -> dict[str, Variant
                 f"no D-Bus signature known for key {key!r} inside {setting}.{prop}; "
                 "add it to engine.backend.nm_types.ITEM_SIGNATURES"
             )
+        if table[key] == "aa{sv}":  # a list of dicts inside the item (sriov.vfs[].vlans)
+            nested = [_item(setting, f"{prop}.{key}", sub) for sub in value]
+            out[key] = Variant("aa{sv}", nested)
+            continue
         out[key] = _variant(table[key], value, f"{setting}.{prop}[].{key}")
     return out
 

@@ -1,4 +1,9 @@
-"""The add-interface dialog: pick a type and a name, get a new interface for the draft."""
+"""The add-interface dialog: pick a type and a name, get a new interface for the draft.
+
+Types stacked on another link (VLAN, VXLAN, MAC-VLAN, MAC-VTAP) also get
+their base picked here, from the host's interfaces: created with an empty
+``base-iface``, the form opened on an error the user had not made yet.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +30,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
-def new_iface(name: str, iface_type: str) -> dict[str, Any]:
-    """A fresh interface of ``iface_type`` with the fields its form needs."""
+#: type -> its section holding ``base-iface``
+BASED: dict[str, str] = {t: t for t in (k.VLAN, k.VXLAN, k.MAC_VLAN, k.MAC_VTAP)}
+
+
+def new_iface(name: str, iface_type: str, base: str | None = None) -> dict[str, Any]:
+    """A fresh interface of ``iface_type`` with the fields its form needs (and its base)."""
     iface: dict[str, Any] = {
         k.NAME: name,
         k.TYPE: iface_type,
@@ -35,6 +44,8 @@ def new_iface(name: str, iface_type: str) -> dict[str, Any]:
         k.IPV6: {k.ENABLED: False},
     }
     iface.update({key: dict(v) for key, v in DEFAULTS.get(iface_type, {}).items()})
+    if base and iface_type in BASED:
+        iface[BASED[iface_type]][k.BASE_IFACE] = base
     return iface
 
 
@@ -49,6 +60,11 @@ class AddIfaceScreen(ModalScreen[dict[str, Any] | None]):
     #add-error { color: $error; }
     """
 
+    def __init__(self, bases: list[str] | None = None) -> None:
+        """``bases``: the host's interfaces a stacked link may sit on."""
+        super().__init__()
+        self.bases = list(bases or [])
+
     def compose(self) -> ComposeResult:
         with Vertical(id="add"):
             yield Label("Type")
@@ -57,20 +73,41 @@ class AddIfaceScreen(ModalScreen[dict[str, Any] | None]):
             )
             yield Label("Name (at most 15 bytes, no spaces or /)")
             yield Input(placeholder="br1", id="add-name")
+            yield Label("Base interface", id="add-base-label")
+            yield Select(
+                [(b, b) for b in self.bases], prompt="(pick the base interface)", id="add-base"
+            )
             yield Static("", id="add-error")
             with Horizontal():
                 yield Button("Add", id="add-ok", variant="success")
                 yield Button("Cancel", id="add-cancel")
 
+    def on_mount(self) -> None:
+        self._show_base()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "add-type":
+            self._show_base()
+
+    def _show_base(self) -> None:
+        """The base picker shows only for types that sit on another link."""
+        based = str(self.query_one("#add-type", Select).value) in BASED
+        self.query_one("#add-base-label").display = based
+        self.query_one("#add-base").display = based
+
     def _submit(self) -> None:
         name = self.query_one("#add-name", Input).value.strip()
         iface_type = str(self.query_one("#add-type", Select).value)
+        error = self.query_one("#add-error", Static)
         if not name or len(name.encode()) > 15 or "/" in name or " " in name:
-            self.query_one("#add-error", Static).update(
-                "a name of 1-15 bytes without spaces or / is needed"
-            )
+            error.update("a name of 1-15 bytes without spaces or / is needed")
             return
-        self.dismiss(new_iface(name, iface_type))
+        base_value = self.query_one("#add-base", Select).value
+        base = base_value if isinstance(base_value, str) else None
+        if iface_type in BASED and base is None:
+            error.update(f"a {iface_type} needs a base interface: pick one")
+            return
+        self.dismiss(new_iface(name, iface_type, base))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -14,7 +14,7 @@ from enum import Enum
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 from engine.checkpoint import Checkpoint
 from nmtui_state.actions import bindings
@@ -56,6 +56,8 @@ class CountdownScreen(ModalScreen[Decision]):
             with Horizontal():
                 yield Button("Keep (Enter)", id="keep", variant="success")
                 yield Button("Revert (Esc)", id="revert", variant="error")
+        # Its own footer: otherwise the screen below (the review) keeps showing its keys.
+        yield Footer()
 
     def on_mount(self) -> None:
         countdown = self.query_one(Countdown)
@@ -73,7 +75,10 @@ class CountdownScreen(ModalScreen[Decision]):
 
     def _tick(self) -> None:
         left = self.remaining
-        self.query_one(Countdown).remaining = left
+        shown = self.query(Countdown)
+        if not shown:  # the screen is being torn down (app exit) between two ticks
+            return
+        shown.first().remaining = left
         if left <= 0 and self.is_current:
             self.dismiss(Decision.TIMEOUT)
 

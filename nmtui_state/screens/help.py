@@ -18,8 +18,15 @@ INTRO = (
 
 
 def help_rows() -> list[tuple[str, str, str]]:
-    """(key, what it does, where it works) for every action of the catalogue."""
-    return [(a.key_label, a.description, a.where) for a in CATALOGUE.values()]
+    """(keys, what they do, where they work) for every action of the catalogue.
+
+    Two keys for one action in one place (Enter and y keep a change) share a
+    row, so a key listed twice is always listed with two different places.
+    """
+    rows: dict[tuple[str, str], list[str]] = {}
+    for action in CATALOGUE.values():
+        rows.setdefault((action.description, action.where), []).append(action.key_label)
+    return [(", ".join(keys), does, where) for (does, where), keys in rows.items()]
 
 
 class HelpScreen(ModalScreen[None]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from textual.app import ComposeResult
@@ -11,7 +12,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from engine import keys as k
-from engine.draft import Draft
+from engine.draft import Draft, DraftShapeError
+from engine.link_view import marks
 from engine.show import LiveState
 from nmtui_state.actions import bindings
 from nmtui_state.screens.host_app import host_app
@@ -25,7 +27,7 @@ class MainScreen(Screen[None]):
     """Browse the host: tree, details, filter; entry to editing and review."""
 
     BINDINGS = bindings(
-        "quit", "filter", "refresh", "edit", "add", "down", "remove", "review", "help"
+        "quit", "filter", "refresh", "edit", "add", "down", "remove", "review", "discard", "help"
     )
 
     def compose(self) -> ComposeResult:
@@ -36,7 +38,7 @@ class MainScreen(Screen[None]):
             with VerticalScroll(id="details-pane"):
                 yield IfaceDetails("Reading the host…", id="details")
         yield Static("", id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     _details_timer: Timer | None = None
 
@@ -60,20 +62,28 @@ class MainScreen(Screen[None]):
     def _on_live(self, live: LiveState | None) -> None:
         if live is None:
             return
-        self.state_tree.set_state(live.state)
+        self.state_tree.set_state(live.state, live.links, self._marks(live))
         if self.state_tree.cursor_node is None or self.state_tree.cursor_line < 0:
             self.state_tree.move_cursor_to_line(0)
         self._show(self.state_tree.selected_ref)
         self._status()
 
+    @staticmethod
+    def _marks(live: LiveState) -> dict[str, list[str]]:
+        """Default route and SSH session per interface (SSH_CONNECTION read now, as review)."""
+        return marks(live.state, os.environ.get("SSH_CONNECTION"))
+
     def _status(self) -> None:
         live: LiveState | None = getattr(self.app, "live", None)
+        draft = self.draft
+        self.state_tree.set_pending(
+            {str(i.get(k.NAME)) for i in draft.interfaces()} if draft is not None else set()
+        )
         parts = []
         if live is not None and live.nm_missing:
             parts.append(f"[b]note:[/] {live.nm_missing}")
-        draft = self.draft
         if draft is not None and not draft.empty:
-            names = [i.get(k.NAME) for i in draft.desired.get(k.INTERFACES, [])]
+            names = [i.get(k.NAME) for i in draft.interfaces()]
             parts.append(f"draft: {', '.join(map(str, names)) or 'global settings'} — v to review")
         outcome = getattr(self.app, "last_outcome", "")
         if outcome:
@@ -84,7 +94,9 @@ class MainScreen(Screen[None]):
         live: LiveState | None = getattr(self.app, "live", None)
         if ref is None or live is None:
             return
-        self.query_one(IfaceDetails).show(live.state, ref.kind, ref.name)
+        self.query_one(IfaceDetails).show(
+            live.state, ref.kind, ref.name, live.links, self._marks(live)
+        )
 
     def on_state_tree_iface_highlighted(self, event: StateTree.IfaceHighlighted) -> None:
         # The details pane re-lays out the screen; while the cursor is moving (a held arrow
@@ -119,7 +131,8 @@ class MainScreen(Screen[None]):
             self.app.push_screen(SectionEditScreen(self.draft, ref.name))
             return
         name = ref.name if ref is not None and ref.kind == "iface" else None
-        self.app.push_screen(EditScreen(self.draft, name))
+        section = ref.name if ref is not None and ref.kind == "section" else None
+        self.app.push_screen(EditScreen(self.draft, name, section))
 
     def action_add_iface(self) -> None:
         from nmtui_state.screens.add_iface import AddIfaceScreen
@@ -130,18 +143,35 @@ class MainScreen(Screen[None]):
 
         def added(iface: dict[str, Any] | None) -> None:
             if iface is not None and self.draft is not None:
-                self.draft.set_iface(iface)
+                if not self._draft_edit(self.draft.set_iface, iface):
+                    return
                 self.app.push_screen(EditScreen(self.draft, iface[k.NAME]))
 
-        self.app.push_screen(AddIfaceScreen(), added)
+        live: LiveState | None = getattr(self.app, "live", None)
+        bases = [
+            str(i[k.NAME])
+            for i in (live.state.get(k.INTERFACES, []) if live else [])
+            if i.get(k.TYPE) != k.LOOPBACK
+        ]
+        self.app.push_screen(AddIfaceScreen(bases), added)
 
     def _set_state(self, state: str) -> None:
         name = self._selected_iface()
         if name is None or not self._editable() or self.draft is None:
             return
-        self.draft.set_state(name, state)
+        if not self._draft_edit(self.draft.set_state, name, state):
+            return
         self.notify(f"draft: {name} → {state} (v to review)")
         self._status()
+
+    def _draft_edit(self, edit: Any, *args: Any) -> bool:
+        """Run one draft edit; a draft whose ``interfaces`` is broken refuses it, said here."""
+        try:
+            edit(*args)
+        except DraftShapeError as exc:
+            self.notify(f"Not changed: the draft's {exc}; fix the YAML first", severity="error")
+            return False
+        return True
 
     def action_set_down(self) -> None:
         self._set_state(k.DOWN)
@@ -151,6 +181,9 @@ class MainScreen(Screen[None]):
 
     def action_review(self) -> None:
         host_app(self).action_review()
+
+    def action_discard_draft(self) -> None:
+        host_app(self).discard_draft()
 
     def action_save(self) -> None:
         host_app(self).action_save()

@@ -22,6 +22,7 @@ from engine.diff import diff, summary
 from engine.draft import Draft
 from engine.errors import InvalidInput, NmtuiError
 from engine.ssh_guard import ssh_warnings
+from engine.textsafe import printable
 from nmtui_state.actions import bindings
 from nmtui_state.messages import ApplyEnded, ApplyProgress, ApplyRequested
 from nmtui_state.screens.host_app import host_app
@@ -61,6 +62,7 @@ class ReviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#rebase", Button).display = False
         self.run_review()
 
     @work(exclusive=True, group="review", exit_on_error=False)
@@ -75,7 +77,7 @@ class ReviewScreen(Screen[None]):
             self._set_apply(False)
             return
         except NmtuiError as exc:
-            self.query_one(DiffView).update(Text(str(exc), style="red"))
+            self.query_one(DiffView).update(Text(printable(str(exc)), style="red"))
             problems.set_problems([])
             self._set_apply(False)
             return
@@ -92,13 +94,20 @@ class ReviewScreen(Screen[None]):
         effects.display = bool(prepared.effects)
         effects.update(
             Text(
-                "\n".join(
-                    ["Implied by these changes:", *(f"  {e.format()}" for e in prepared.effects)]
+                printable(
+                    "\n".join(
+                        [
+                            "Implied by these changes:",
+                            *(f"  {e.format()}" for e in prepared.effects),
+                        ]
+                    )
                 )
             )
         )
         plan_lines = prepared.plan.describe() or ["nothing"]
-        self.query_one("#plan", Static).update("\n".join(f"• {line}" for line in plan_lines))
+        self.query_one("#plan", Static).update(
+            Text(printable("\n".join(f"- {line}" for line in plan_lines)))
+        )
         warnings = [f"! {w}" for w in prepared.warnings]
         warnings += [
             f"! SSH: {w}"
@@ -108,8 +117,12 @@ class ReviewScreen(Screen[None]):
         if drift:
             warnings.append("! The host changed since this draft was started:")
             warnings += [f"    {line}" for line in summary(drift)[:10]]
-        self.query_one("#rebase", Button).disabled = not drift
-        self.query_one("#warnings", Static).update(Text("\n".join(warnings), style="yellow"))
+        rebase = self.query_one("#rebase", Button)
+        rebase.disabled = not drift
+        rebase.display = bool(drift)  # offered only when the host drifted
+        self.query_one("#warnings", Static).update(
+            Text(printable("\n".join(warnings)), style="yellow")
+        )
         readonly = host_app(self).session.readonly
         self._set_apply(bool(prepared.changes or prepared.plan.steps) and not readonly)
 

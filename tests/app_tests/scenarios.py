@@ -27,10 +27,23 @@ def _app(pilot: Pilot[object]) -> NmtuiStateApp:
     return app
 
 
+async def still_counters(pilot: Pilot[object]) -> None:
+    """Zero the kernel's packet counters (neighbour discovery moves them): a still picture."""
+    app = _app(pilot)
+    live = app.live
+    assert live is not None
+    for link in live.links.values():
+        if link.get("stats"):
+            link["stats"] = {key: 0 for key in link["stats"]}
+    app.live = live  # always_update: the main screen renders the fixed counters
+    await pilot.pause(0.05)
+
+
 async def main_screen(pilot: Pilot[object]) -> None:
     """The live tree with br0 selected and its details."""
     app = _app(pilot)
     await ready(pilot, app)
+    await still_counters(pilot)
     await select(pilot, app, "br0")
     await pilot.pause(0.2)
 
@@ -67,6 +80,14 @@ async def countdown_screen(pilot: Pilot[object]) -> None:
         )
     )
     await pilot.pause(0.3)
+
+
+#: Terminals that show less: their environment, set before the app is created (Textual
+#: reads NO_COLOR at start; the app picks its VT-safe look from TERM at start).
+TERMINALS: dict[str, dict[str, str]] = {
+    "no-color": {"NO_COLOR": "1"},
+    "term-linux": {"TERM": "linux"},
+}
 
 
 async def routes_screen(pilot: Pilot[object]) -> None:

@@ -134,4 +134,4 @@ async def test_console_sets_eth1_static_on_a_vt220(demo_sandbox: Sandbox, tmp_pa
     # The file on disk is the state that was kept: applying it again changes nothing.
     again = cli(demo_sandbox, "apply", str(out))
     assert again.returncode == 0, again.stderr
-    assert again.stdout.strip() == "no changes"
+    assert again.stdout.strip() == "nothing to change"

@@ -8,7 +8,7 @@ import pytest
 
 from nmtui_state.sandbox import Sandbox
 from tests.app_tests.harness import make_app
-from tests.app_tests.scenarios import SCENARIOS
+from tests.app_tests.scenarios import SCENARIOS, TERMINALS
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -18,3 +18,18 @@ def test_screen_snapshot(
 ) -> None:
     app = make_app(module_demo_sandbox, watch_host=False)
     assert snap_compare(app, terminal_size=size, run_before=SCENARIOS[screen])
+
+
+@pytest.mark.parametrize("terminal", list(TERMINALS))
+def test_main_screen_on_plain_terminals(
+    module_demo_sandbox: Sandbox,
+    snap_compare: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    terminal: str,
+) -> None:
+    """The main screen at 80x24 without colour, and with a Linux console's glyphs."""
+    monkeypatch.delenv("SSH_CONNECTION", raising=False)  # the [ssh] mark: not the runner's
+    for name, value in TERMINALS[terminal].items():
+        monkeypatch.setenv(name, value)
+    app = make_app(module_demo_sandbox, watch_host=False)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=SCENARIOS["main"])

@@ -57,6 +57,16 @@ def test_helper_reads_what_an_in_process_read_gives(module_demo_sandbox: Sandbox
     assert ROUTE in via_helper.routes  # a unicast route survives the kernel-side filter
 
 
+def test_link_facts_carry_oper_state_speed_and_counters(module_demo_sandbox: Sandbox) -> None:
+    """What the screen shows of a link, read in the sandbox's netns (not this one's sysfs)."""
+    links = _result(KernelRead(module_demo_sandbox.name)).links
+    eth1 = links["eth1"]
+    assert eth1["operstate"] == "up" and eth1["carrier"] and eth1["up"]
+    assert (eth1["speed"], eth1["duplex"]) == (10000, "full")  # veth's ethtool answer
+    assert set(eth1["stats"]) >= {"rx_bytes", "tx_bytes", "rx_packets", "tx_packets"}
+    assert links["lo"]["operstate"] == "unknown" and "speed" not in links["lo"]
+
+
 def test_answers_go_to_their_own_reads(
     module_demo_sandbox: Sandbox, sandbox: Sandbox, fresh_helper: None
 ) -> None:

@@ -16,6 +16,7 @@ from engine.backend.nm_settings_read import (
     settings_to_routes,
 )
 from engine.backend.nm_types import IFACE_TYPE, KERNEL_KIND, NM_TYPE, from_dbus, to_dbus
+from engine.backend.nm_types_extra import EXTRA_NM_TYPE
 from engine.placement import dns_placement
 
 V4 = {"enabled": True, "dhcp": False, "address": [{"ip": "192.0.2.1", "prefix-length": 24}]}
@@ -676,7 +677,9 @@ def test_round_trip_every_type() -> None:
     back = {i["name"]: i for i in settings_to_ifaces(profiles)}
     for original in LIVE:
         assert_contains(back[original["name"]], expected_back(original), original["name"])
-    assert {t["type"] for t in back.values()} == set(NM_TYPE)  # every type was exercised
+    # Every type was exercised; hsr, macsec and ipsec are translated one way only so far
+    # (gen-conf and apply; show reads them by device type): engine.backend.nm_types_extra.
+    assert {t["type"] for t in back.values()} == set(NM_TYPE) - set(EXTRA_NM_TYPE)
 
 
 def test_reverse_fills_nm_defaults_for_unset_bridge_options() -> None:

@@ -42,6 +42,23 @@ BAD_INPUT: dict[str, tuple[str, list[str]]] = {
         "  mac-vlan: {base-iface: eth9, mode: bridge}\n",
         ["interfaces[mv9].mac-vlan.base-iface", "eth9", "does not exist"],
     ),
+    "bridge-cycle": (
+        "interfaces:\n- name: brA\n  type: linux-bridge\n  bridge: {port: [{name: brB}]}\n"
+        "- name: brB\n  type: linux-bridge\n  bridge: {port: [{name: brA}]}\n",
+        ["bad.yml:4:", "interfaces[brA].bridge.port[brB]", "brA → brB → brA", "fix: remove"],
+    ),
+    "veth-own-peer": (
+        "interfaces:\n- name: vx0\n  type: veth\n  veth: {peer: vx0}\n",
+        ["interfaces[vx0].veth.peer", "its own peer"],
+    ),
+    "reserved-name": (
+        "interfaces:\n- name: default\n  type: linux-bridge\n",
+        ["interfaces[default].name", "reserved", "/proc/sys/net"],
+    ),
+    "multicast-mac": (
+        "interfaces:\n- name: eth1\n  mac-address: '01:00:5E:00:00:01'\n",
+        ["interfaces[eth1].mac-address", "multicast", "unicast"],
+    ),
     "long-name": (
         "interfaces:\n- name: averyveryverylongname0\n  type: linux-bridge\n",
         ["interfaces[averyveryverylongname0].name", "22 bytes", "15"],

@@ -78,7 +78,9 @@ def test_validate_valid_files_prints_ok_for_each() -> None:
     out = run("validate", *files)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == [f"{f}: ok" for f in files]
-    assert out.stderr == ""
+    # D-Bus points at nothing: the files alone decide, and stderr says what was not checked.
+    [note] = out.stderr.splitlines()
+    assert "no host to check against" in note and "were not checked" in note
 
 
 # (file, line the message must cite): schema errors, then semantic ones judged against
@@ -96,6 +98,12 @@ INVALID_CASES = [
     ("sem_vlan_base_missing.yml", 8),
     ("sem_bridge_port_missing.yml", 9),
     ("sem_route_nexthop_missing.yml", 7),
+    ("sem_bridge_cycle.yml", 8),
+    ("sem_own_controller.yml", 6),
+    ("sem_veth_own_peer.yml", 7),
+    ("sem_vxlan_own_base.yml", 8),
+    ("sem_name_all.yml", 4),
+    ("sem_multicast_mac.yml", 6),
 ]
 
 
@@ -605,15 +613,6 @@ def test_gen_conf_refuses_an_invalid_state() -> None:
     assert out.returncode == 2
     assert f"{bad}:8: interfaces[vlan10].vlan.id" in out.stderr
     assert out.stdout == ""
-
-
-def test_gen_conf_untranslatable_type_is_invalid_input_not_a_crash() -> None:
-    src = VALID / "unknown_and_untyped.yml"
-    out = run("gen-conf", str(src))
-    assert out.returncode == 2, out.stderr
-    assert "Traceback" not in out.stderr
-    assert f"{src}:3: interfaces[wg0]: " in out.stderr
-    assert "'unknown'" in out.stderr and "(fix: " in out.stderr
 
 
 # --------------------------------------------------------------------------- no host

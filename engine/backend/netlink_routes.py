@@ -1,0 +1,102 @@
+"""Kernel routes (RTM_NEWROUTE messages from pyroute2) as schema routes.
+
+What nmstate shows of the kernel's routing tables: static and protocol
+routes of the unicast and the typed kinds (blackhole, unreachable,
+prohibit), not the kernel's own (prefix routes of an address, link-local).
+A multipath (ECMP) route is one kernel entry with several next hops; the
+schema spells it as one route per next hop, each with its ``weight``.
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+from engine import keys as k
+
+RT_PROTO_KERNEL = 2
+RTN_UNICAST = 1
+#: rtnetlink route type → schema ``route-type``.
+TYPED: dict[int, str] = {6: "blackhole", 7: "unreachable", 8: "prohibit"}
+#: The route types a dump asks for (strict checking filters by one type per dump).
+DUMP_TYPES = (RTN_UNICAST, *TYPED)
+
+#: RTA_METRICS entries → schema keys (RTAX_LOCK's MTU bit → lock-mtu).
+METRICS = {
+    "RTAX_MTU": k.MTU,
+    "RTAX_CWND": "cwnd",
+    "RTAX_ADVMSS": "advmss",
+    "RTAX_INITCWND": "initcwnd",
+    "RTAX_INITRWND": "initrwnd",
+}
+RTAX_MTU_LOCK = 1 << 2
+
+
+def _attrs(value: Any) -> dict[str, Any]:
+    """A nested attribute (RTA_METRICS, a next hop) as name → value, first of each."""
+    out: dict[str, Any] = {}
+    if value is None:
+        return out
+    for name, val in value["attrs"] or []:  # pyroute2's get() would look for an NLA "attrs"
+        out.setdefault(name, val)
+    return out
+
+
+def _metrics(value: Any, route: dict[str, Any]) -> None:
+    metrics = _attrs(value)
+    for attr, key in METRICS.items():
+        if metrics.get(attr):
+            route[key] = int(metrics[attr])
+    if metrics.get("RTAX_QUICKACK"):
+        route["quickack"] = True
+    if int(metrics.get("RTAX_LOCK") or 0) & RTAX_MTU_LOCK and k.MTU in route:
+        route["lock-mtu"] = True
+
+
+def routes_of(msg: Any, nlas: Any, names: dict[int, str]) -> list[dict[str, Any]]:
+    """The schema routes of one RTM_NEWROUTE (none for those nmstate does not show).
+
+    ``nlas`` is the message's attribute index (:class:`engine.backend.netlink.NLAs`).
+    """
+    kind = msg["type"]
+    if (kind != RTN_UNICAST and kind not in TYPED) or msg["proto"] == RT_PROTO_KERNEL:
+        return []
+    family = msg["family"]
+    default = "0.0.0.0" if family == socket.AF_INET else "::"
+    dst = nlas.get("RTA_DST") or default
+    if family == socket.AF_INET6 and dst.startswith("fe80:") and msg["dst_len"] == 64:
+        return []
+    route: dict[str, Any] = {
+        k.DESTINATION: f"{dst}/{msg['dst_len']}",
+        k.TABLE_ID: nlas.get("RTA_TABLE") or msg["table"],
+    }
+    if kind in TYPED:
+        route["route-type"] = TYPED[kind]
+    priority = nlas.get("RTA_PRIORITY")
+    if priority is not None:
+        route[k.METRIC] = priority
+    source = nlas.get("RTA_PREFSRC")
+    if source:
+        route["source"] = source
+    _metrics(nlas.get("RTA_METRICS"), route)
+    hops = nlas.get("RTA_MULTIPATH")
+    if hops:
+        out = []
+        for hop in hops:
+            one = dict(route)
+            oif = hop["oif"]
+            gateway = _attrs(hop).get("RTA_GATEWAY")
+            if oif:
+                one[k.NEXT_HOP_INTERFACE] = names.get(oif, str(oif))
+            if gateway:
+                one[k.NEXT_HOP_ADDRESS] = gateway
+            one["weight"] = int(hop["hops"]) + 1
+            out.append(one)
+        return out
+    oif = nlas.get("RTA_OIF")
+    if oif and kind not in TYPED:  # a typed IPv6 route names lo: no next hop, really
+        route[k.NEXT_HOP_INTERFACE] = names.get(oif, str(oif))
+    gateway = nlas.get("RTA_GATEWAY")
+    if gateway:
+        route[k.NEXT_HOP_ADDRESS] = gateway
+    return [route]
