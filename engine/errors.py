@@ -35,6 +35,7 @@ class Problem:
     severity: str = "error"  # "error" or "warning"
     source: str = ""  # file name, when the state came from one
     line: int | None = None
+    column: int | None = None  # 1-based, for parse errors: where in the line the reader stopped
 
     @property
     def is_error(self) -> bool:

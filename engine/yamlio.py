@@ -218,6 +218,7 @@ def _parse_problem(exc: yaml.YAMLError, source: str, text: str = "") -> Problem:
         _hint_for(str(what), at),
         source=source,
         line=line,
+        column=column,
     )
 
 

@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -25,7 +24,7 @@ from engine.errors import NmtuiError
 from engine.restore_check import RestoreReport
 from engine.show import LiveState
 from engine.textsafe import printable
-from nmtui_state import vt_look
+from nmtui_state import draft_file, vt_look
 from nmtui_state.actions import bindings
 from nmtui_state.messages import ApplyEnded, ApplyProgress, ApplyRequested, HostChanged
 from nmtui_state.session import Session
@@ -64,6 +63,8 @@ class NmtuiStateApp(App[int]):
         self.draft: Draft | None = None
         self.pending: Checkpoint | None = None
         self.last_outcome = ""
+        # YAML typed in the edit screen that does not parse yet: a crash saves it too.
+        self.unparsed_yaml: str | None = None
         self._debounce: Timer | None = None
 
     def notify(
@@ -178,6 +179,10 @@ class NmtuiStateApp(App[int]):
         yield SystemCommand(
             "Export draft as…", "Write the draft to another file", self.action_export
         )
+        if main is not None and not self.session.readonly:
+            yield SystemCommand(
+                "Discard draft", "Forget every edit of the draft (D)", self.discard_draft
+            )
         yield SystemCommand("Refresh", "Re-read the host now (r)", self.refresh_live)
         # Not "Keys": Textual's own palette entry has that name (its key panel).
         yield SystemCommand("Help", "Every key binding, by screen (?)", self.action_help)
@@ -201,13 +206,34 @@ class NmtuiStateApp(App[int]):
         self.push_screen(ReviewScreen(self.draft))
 
     def action_save(self) -> None:
+        """Save to the draft's file; a draft without one asks where (never the cwd silently)."""
+        from nmtui_state.screens.path_prompt import PathScreen
+
         if self.draft is None:
             return
-        path = Path(self.draft_file or "nmtui-state-draft.yml")
-        path.write_text(yamlio.dumps(self.draft.desired), encoding="utf-8")
+        if self.draft_file:
+            self._save_to(self.draft_file)
+            return
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self._save_to(path)
+
+        self.push_screen(
+            PathScreen("Save the draft (nmstate YAML) to:", draft_file.default_path()), chosen
+        )
+
+    def _save_to(self, path: str) -> None:
+        if self.draft is None:
+            return
+        try:
+            said = draft_file.write(self.draft, path)
+        except OSError as exc:
+            self.notify(f"cannot write {path}: {exc.strerror or exc}", severity="error")
+            return
         self.draft.mark_saved()
-        self.draft_file = str(path)
-        self.notify(f"Draft saved to {path} (works with nmstatectl apply)")
+        self.draft_file = path
+        self.notify(f"Draft saved to {said}")
 
     def action_export(self) -> None:
         """Write the draft to a file of the user's choosing (it stays tied to its own file)."""
@@ -221,14 +247,38 @@ class NmtuiStateApp(App[int]):
             if not path:
                 return
             try:
-                Path(path).write_text(yamlio.dumps(draft.desired), encoding="utf-8")
+                said = draft_file.write(draft, path)
             except OSError as exc:
                 self.notify(f"cannot write {path}: {exc.strerror or exc}", severity="error")
                 return
-            self.notify(f"Draft exported to {path} (works with nmstatectl apply)")
+            self.notify(f"Draft exported to {said}")
 
         self.push_screen(
             PathScreen("Export the draft (nmstate YAML) to:", "draft-export.yml"), write
+        )
+
+    def discard_draft(self) -> None:
+        """Start over from the host as it is now (asks first when the draft holds edits)."""
+        from nmtui_state.screens.confirm import ConfirmScreen
+
+        draft = self.draft
+        if draft is None or self.live is None:
+            return
+        live = self.live
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.draft = Draft(current=live.state)
+                self.unparsed_yaml = None
+                self.notify("Draft discarded: nothing is changed on the host")
+                self.live = live  # redraw the tree and status without the draft's marks
+
+        if draft.empty:
+            self.notify("The draft is already empty")
+            return
+        names = ", ".join(str(i.get("name")) for i in draft.interfaces()) or "global settings"
+        self.push_screen(
+            ConfirmScreen(f"Discard the draft ({names})? The host is not touched."), answer
         )
 
     def action_quit_app(self) -> None:
@@ -355,12 +405,24 @@ def run(args: argparse.Namespace) -> int:
         countdown=int(getattr(args, "countdown", 60)),
     )
     try:
-        result: Any = app.run()
+        result: Any = run_app(app)
     finally:
         from nmtui_state.hangup import app_done
 
         app_done()
     return int(result or 0)
+
+
+def run_app(app: NmtuiStateApp, **run_kwargs: Any) -> Any:
+    """``app.run()``; if it stops on an internal error, the draft is saved and its path said."""
+    from nmtui_state.crash import run_guarded
+
+    return run_guarded(
+        lambda: app.run(**run_kwargs),
+        lambda: app.return_code,
+        lambda: app.draft,
+        lambda: app.unparsed_yaml,
+    )
 
 
 def _verdict(what: str, report: RestoreReport | None) -> str:

@@ -29,6 +29,9 @@ class Glyphs:
     expanded: str
     collapsed: str
     header_icon: str
+    draft: str  # after an interface the draft changes
+    problem: str  # in the YAML gutter and the problems list
+    ok: str  # the problems list when there are none
 
 
 UNICODE = Glyphs(
@@ -43,6 +46,9 @@ UNICODE = Glyphs(
     expanded="▼ ",
     collapsed="▶ ",
     header_icon="⭘",
+    draft="✎ draft",
+    problem="✗",
+    ok="✓",
 )
 ASCII = Glyphs(
     link={
@@ -56,6 +62,9 @@ ASCII = Glyphs(
     expanded="v ",
     collapsed="> ",
     header_icon="#",
+    draft="[draft]",
+    problem="x",
+    ok="ok",
 )
 
 _current = UNICODE

@@ -32,7 +32,7 @@ class Field:
     path: Path
     label: str
     kind: str  # "select", "choice" (a select that may stay unset), "int", "bool", "text",
-    # "addresses", "names"
+    # "addresses", "names", "gateway"
     options: tuple[str, ...] = ()
 
     @property
@@ -116,6 +116,30 @@ def fields_for(iface_type: str) -> tuple[Field, ...]:
     return COMMON + BY_TYPE.get(iface_type, ())
 
 
+# The gateway is not a key of the interface: it is this interface's default route in
+# ``routes.config``, so the form posts GatewayChanged and the screen edits the routes.
+GATEWAY = "gateway"
+GATEWAY_HELP = {
+    k.IPV4: "Default route (0.0.0.0/0) through this interface via this address, "
+    "written to routes.config; empty removes it.",
+    k.IPV6: "Default route (::/0) through this interface via this address, "
+    "written to routes.config; empty removes it.",
+}
+GATEWAY_PLACEHOLDER = {k.IPV4: "192.0.2.1", k.IPV6: "2001:db8::1"}
+
+
+def with_gateway_fields(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+    """``fields`` with a gateway field after each family's addresses."""
+    out: list[Field] = []
+    for field in fields:
+        out.append(field)
+        if field.kind == "addresses" and field.path[0] in GATEWAY_HELP:
+            family = field.path[0]
+            label = "IPv4 gateway" if family == k.IPV4 else "IPv6 gateway"
+            out.append(Field((family, GATEWAY), label, "gateway"))
+    return tuple(out)
+
+
 def get_at(iface: dict[str, Any], path: Path) -> Any:
     node: Any = iface
     for part in path:
@@ -143,13 +167,15 @@ def to_text(field: Field, value: Any) -> str:
     """How a value shows in a text input."""
     if value is None:
         return ""
+    if field.kind in ("addresses", "names") and not isinstance(value, list):
+        return str(value)  # not a list (typed in the YAML): shown as is, validation says why
     if field.kind == "addresses":
         return ", ".join(
             f"{a.get(k.IP)}/{a.get(k.PREFIX_LENGTH)}" if isinstance(a, dict) else str(a)
             for a in value
         )
     if field.kind == "names":
-        return ", ".join(p.get(k.NAME, "") if isinstance(p, dict) else str(p) for p in value)
+        return ", ".join(str(p.get(k.NAME, "")) if isinstance(p, dict) else str(p) for p in value)
     return str(value)
 
 
@@ -172,7 +198,12 @@ def from_text(field: Field, text: str, old: Any) -> Any:
     if field.kind == "names":
         names = [n for n in (p.strip() for p in text.replace(" ", ",").split(",")) if n]
         if field.path[0] == k.BRIDGE:  # bridge ports are objects; keep their options
-            by_name = {p.get(k.NAME): p for p in old or [] if isinstance(p, dict)}
+            kept = old if isinstance(old, list) else []
+            by_name = {
+                p.get(k.NAME): p
+                for p in kept
+                if isinstance(p, dict) and isinstance(p.get(k.NAME), str)
+            }
             return [by_name.get(n, {k.NAME: n}) for n in names]
         return names
     return text or None
@@ -207,12 +238,36 @@ class IfaceForm(Widget):
 
         form: IfaceForm
         iface: dict[str, Any]
+        field: str = ""  # the widget id of the field edited
+        text: str | None = None  # what a text field holds now (None for switches and selects)
 
-    def __init__(self, iface: dict[str, Any], *, id: str | None = None) -> None:
+    @dataclass
+    class GatewayChanged(Message):
+        """The gateway of one family was typed ("" to remove the default route)."""
+
+        form: IfaceForm
+        iface: str
+        family: str
+        address: str
+
+    def __init__(
+        self,
+        iface: dict[str, Any],
+        *,
+        id: str | None = None,
+        gateways: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.iface = copy.deepcopy(iface)
         self.fields = fields_for(str(iface.get(k.TYPE, k.UNKNOWN)))
+        # Without gateways (None) the form has no gateway fields: nobody would act on them.
+        self.gateways = dict(gateways) if gateways is not None else None
+        if gateways is not None:
+            self.fields = with_gateway_fields(self.fields)
         self._by_id = {f.widget_id: f for f in self.fields}
+        # What each widget was last given by the form itself (built or loaded): its
+        # echo (a Select or Input posting Changed for a value it was set to) is no edit.
+        self._shown: dict[str, Any] = {}
 
     @property
     def name_(self) -> str:
@@ -241,29 +296,43 @@ class IfaceForm(Widget):
                         yield Label(_on_off(bool(value)), id=word_id, classes="switch-word")
         yield Static("", id="field-help")
 
+    @staticmethod
+    def _display(field: Field, value: Any) -> Any:
+        """The value a field's widget shows for ``value``."""
+        if field.kind == "bool":
+            return bool(value)
+        if field.kind == "select":
+            return value if value in field.options else field.options[0]
+        if field.kind == "choice":
+            return value if value in field.options else Select.NULL
+        return to_text(field, value)
+
     def _make(self, field: Field, value: Any) -> Widget:
+        if field.kind == "gateway":
+            return self._make_gateway(field)
         help_text = self.help_for(field)
+        shown = self._display(field, value)
+        self._shown[field.widget_id] = shown
         widget: Widget
         if field.kind == "bool":
-            widget = Switch(value=bool(value), id=field.widget_id)
+            widget = Switch(value=shown, id=field.widget_id)
         elif field.kind == "select":
             options = [(o, o) for o in field.options]
-            current = value if value in field.options else field.options[0]
             # compact: no tall border, which at one line high hid the value on focus
             widget = Select(
-                options, value=current, allow_blank=False, id=field.widget_id, compact=True
+                options, value=shown, allow_blank=False, id=field.widget_id, compact=True
             )
         elif field.kind == "choice":  # unset means the kernel's default: blank is a value
             widget = Select(
                 [(o, o) for o in field.options],
-                value=value if value in field.options else Select.NULL,
+                value=shown,
                 prompt="(default)",
                 id=field.widget_id,
                 compact=True,
             )
         else:
             widget = Input(
-                to_text(field, value),
+                shown,
                 id=field.widget_id,
                 placeholder=placeholder_for(field),
                 compact=True,
@@ -271,9 +340,53 @@ class IfaceForm(Widget):
         widget.tooltip = help_text
         return widget
 
+    def _make_gateway(self, field: Field) -> Widget:
+        family = field.path[0]
+        widget = Input(
+            (self.gateways or {}).get(family, ""),
+            id=field.widget_id,
+            placeholder=GATEWAY_PLACEHOLDER[family],
+        )
+        widget.tooltip = GATEWAY_HELP[family]
+        return widget
+
+    def _gateway_typed(self, field: Field, text: str) -> None:
+        family, address = field.path[0], text.strip()
+        if self.gateways is None or self.gateways.get(family, "") == address:
+            return
+        self.gateways[family] = address
+        self.post_message(self.GatewayChanged(self, self.name_, family, address))
+
+    def load(self, iface: dict[str, Any]) -> bool:
+        """Show ``iface`` in place (keeps scroll and focus); False when its type needs a new form.
+
+        Only widgets whose value differs are set, and what is set is remembered
+        as shown, so the widgets' Changed echoes post no edit back.
+        """
+        if str(iface.get(k.TYPE, k.UNKNOWN)) != str(self.iface.get(k.TYPE, k.UNKNOWN)):
+            return False
+        if iface.get(k.NAME) != self.iface.get(k.NAME):
+            return False
+        self.iface = copy.deepcopy(iface)
+        for field in self.fields:
+            if field.kind == "gateway":  # shows the draft's routes, not the interface
+                continue
+            shown = self._display(field, get_at(self.iface, field.path))
+            widget: Any = self.query_one(f"#{field.widget_id}")
+            if widget.value != shown:
+                self._shown[field.widget_id] = shown
+                widget.value = shown
+        return True
+
     def help_for(self, field: Field) -> str:
+        if field.kind == "gateway":
+            return GATEWAY_HELP[field.path[0]]
         path = f"interfaces[{self.name_}]." + ".".join(field.path)
         return description_at(path, str(self.iface.get(k.TYPE))) or ""
+
+    def first_field(self) -> Widget | None:
+        """The form's first field (where focus goes when the form is entered by key)."""
+        return self.query_one(f"#{self.fields[0].widget_id}") if self.fields else None
 
     def field_widget(self, path: Path) -> Widget | None:
         """The input of the field at ``path`` (to jump there from a problem)."""
@@ -284,8 +397,12 @@ class IfaceForm(Widget):
 
     def _update(self, widget_id: str | None, value: Any) -> None:
         field = self._by_id.get(widget_id or "")
-        if field is None:
+        if field is None or self._shown.get(field.widget_id) == value:
             return
+        if field.kind == "gateway":
+            self._gateway_typed(field, str(value))
+            return
+        self._shown[field.widget_id] = value
         old = get_at(self.iface, field.path)
         if field.kind == "choice":
             new = value if isinstance(value, str) else None  # Select.NULL: back to the default
@@ -296,7 +413,8 @@ class IfaceForm(Widget):
         if new == old:
             return
         set_at(self.iface, field.path, new)
-        self.post_message(self.Changed(self, copy.deepcopy(self.iface)))
+        text = None if field.kind in ("bool", "select") else str(value)
+        self.post_message(self.Changed(self, copy.deepcopy(self.iface), field.widget_id, text))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

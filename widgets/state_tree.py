@@ -128,9 +128,16 @@ class StateTree(Tree[NodeRef]):
         self._links: dict[str, dict[str, Any]] | None = None
         self._marks: dict[str, list[str]] = {}
         self._shape: tuple[Any, ...] = ()
+        self.pending: frozenset[str] = frozenset()  # interfaces the draft changes
         look = glyphs()
         self.ICON_NODE = look.collapsed
         self.ICON_NODE_EXPANDED = look.expanded
+
+    def set_pending(self, names: set[str] | frozenset[str]) -> None:
+        """Mark the interfaces the draft changes (``✎ draft``), so edits not applied show."""
+        if frozenset(names) != self.pending:
+            self.pending = frozenset(names)
+            self._render_state()
 
     @property
     def selected_ref(self) -> NodeRef | None:
@@ -167,12 +174,15 @@ class StateTree(Tree[NodeRef]):
 
     def _label(self, ifaces: dict[Any, dict[str, Any]], name: str) -> Text:
         links = self._links
-        return iface_label(
+        label = iface_label(
             ifaces.get(name, {k.NAME: name}),
             None if links is None else links.get(name),
             self._marks.get(name),
             live=links is not None,
         )
+        if name in self.pending:
+            label.append(f" {glyphs().draft}", style="bold magenta")
+        return label
 
     def watch_filter_text(self) -> None:
         self._render_state()
@@ -208,7 +218,9 @@ class StateTree(Tree[NodeRef]):
         for key, label in _section_labels(self._state):
             self.root.add_leaf(label, data=NodeRef("section", key))
         if keep is not None:
-            self.select_ref(keep)
+            # After the new lines are laid out: until then a fresh node has no line, and
+            # the cursor would land on the first line while the selection said otherwise.
+            self.call_after_refresh(self.select_ref, keep)
 
     def _relabel(self, parent: TreeNode[NodeRef], ifaces: dict[Any, dict[str, Any]]) -> None:
         for node in parent.children:

@@ -12,7 +12,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from engine import keys as k
-from engine.draft import Draft
+from engine.draft import Draft, DraftShapeError
 from engine.link_view import marks
 from engine.show import LiveState
 from nmtui_state.actions import bindings
@@ -27,7 +27,7 @@ class MainScreen(Screen[None]):
     """Browse the host: tree, details, filter; entry to editing and review."""
 
     BINDINGS = bindings(
-        "quit", "filter", "refresh", "edit", "add", "down", "remove", "review", "help"
+        "quit", "filter", "refresh", "edit", "add", "down", "remove", "review", "discard", "help"
     )
 
     def compose(self) -> ComposeResult:
@@ -75,12 +75,15 @@ class MainScreen(Screen[None]):
 
     def _status(self) -> None:
         live: LiveState | None = getattr(self.app, "live", None)
+        draft = self.draft
+        self.state_tree.set_pending(
+            {str(i.get(k.NAME)) for i in draft.interfaces()} if draft is not None else set()
+        )
         parts = []
         if live is not None and live.nm_missing:
             parts.append(f"[b]note:[/] {live.nm_missing}")
-        draft = self.draft
         if draft is not None and not draft.empty:
-            names = [i.get(k.NAME) for i in draft.desired.get(k.INTERFACES, [])]
+            names = [i.get(k.NAME) for i in draft.interfaces()]
             parts.append(f"draft: {', '.join(map(str, names)) or 'global settings'} — v to review")
         outcome = getattr(self.app, "last_outcome", "")
         if outcome:
@@ -122,8 +125,14 @@ class MainScreen(Screen[None]):
         ref = self.state_tree.selected_ref
         if not self._editable() or self.draft is None:
             return
+        if ref is not None and ref.kind == "section":
+            from nmtui_state.screens.section_edit import SectionEditScreen
+
+            self.app.push_screen(SectionEditScreen(self.draft, ref.name))
+            return
         name = ref.name if ref is not None and ref.kind == "iface" else None
-        self.app.push_screen(EditScreen(self.draft, name))
+        section = ref.name if ref is not None and ref.kind == "section" else None
+        self.app.push_screen(EditScreen(self.draft, name, section))
 
     def action_add_iface(self) -> None:
         from nmtui_state.screens.add_iface import AddIfaceScreen
@@ -134,7 +143,8 @@ class MainScreen(Screen[None]):
 
         def added(iface: dict[str, Any] | None) -> None:
             if iface is not None and self.draft is not None:
-                self.draft.set_iface(iface)
+                if not self._draft_edit(self.draft.set_iface, iface):
+                    return
                 self.app.push_screen(EditScreen(self.draft, iface[k.NAME]))
 
         live: LiveState | None = getattr(self.app, "live", None)
@@ -149,9 +159,19 @@ class MainScreen(Screen[None]):
         name = self._selected_iface()
         if name is None or not self._editable() or self.draft is None:
             return
-        self.draft.set_state(name, state)
+        if not self._draft_edit(self.draft.set_state, name, state):
+            return
         self.notify(f"draft: {name} → {state} (v to review)")
         self._status()
+
+    def _draft_edit(self, edit: Any, *args: Any) -> bool:
+        """Run one draft edit; a draft whose ``interfaces`` is broken refuses it, said here."""
+        try:
+            edit(*args)
+        except DraftShapeError as exc:
+            self.notify(f"Not changed: the draft's {exc}; fix the YAML first", severity="error")
+            return False
+        return True
 
     def action_set_down(self) -> None:
         self._set_state(k.DOWN)
@@ -161,6 +181,9 @@ class MainScreen(Screen[None]):
 
     def action_review(self) -> None:
         host_app(self).action_review()
+
+    def action_discard_draft(self) -> None:
+        host_app(self).discard_draft()
 
     def action_save(self) -> None:
         host_app(self).action_save()

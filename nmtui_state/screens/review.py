@@ -62,6 +62,7 @@ class ReviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#rebase", Button).display = False
         self.run_review()
 
     @work(exclusive=True, group="review", exit_on_error=False)
@@ -116,7 +117,9 @@ class ReviewScreen(Screen[None]):
         if drift:
             warnings.append("! The host changed since this draft was started:")
             warnings += [f"    {line}" for line in summary(drift)[:10]]
-        self.query_one("#rebase", Button).disabled = not drift
+        rebase = self.query_one("#rebase", Button)
+        rebase.disabled = not drift
+        rebase.display = bool(drift)  # offered only when the host drifted
         self.query_one("#warnings", Static).update(
             Text(printable("\n".join(warnings)), style="yellow")
         )

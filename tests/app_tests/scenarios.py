@@ -89,9 +89,28 @@ TERMINALS: dict[str, dict[str, str]] = {
     "term-linux": {"TERM": "linux"},
 }
 
+
+async def routes_screen(pilot: Pilot[object]) -> None:
+    """The routes form: the demo's route as a row, a new route typed below it."""
+    from widgets.state_tree import NodeRef
+
+    app = _app(pilot)
+    await ready(pilot, app)
+    assert app.screen.state_tree.select_ref(NodeRef("section", "routes"))  # type: ignore[attr-defined]
+    await pilot.press("e")
+    await wait_for(pilot, lambda: bool(app.screen.query("#add-route")))
+    await pilot.click("#add-route")
+    await wait_for(pilot, lambda: bool(app.screen.query("#route-2-destination")))
+    for ch in "198.18.0.0/15":
+        await pilot.press(ch)
+    app.set_focus(None)
+    await pilot.pause(0.5)
+
+
 SCENARIOS: dict[str, Scenario] = {
     "main": main_screen,
     "edit": edit_screen,
+    "routes": routes_screen,
     "review": review_screen,
     "countdown": countdown_screen,
 }

@@ -135,7 +135,7 @@ async def test_review_reports_drift_and_offers_rebase(demo_sandbox: Sandbox) -> 
         text = str(app.screen.query_one("#warnings").render())
         assert "host changed since this draft was started" in text and "eth1" in text
         rebase = app.screen.query_one("#rebase")
-        assert not rebase.disabled
+        assert not rebase.disabled and rebase.display
         await pilot.click("#rebase")
         await wait_for(
             pilot,
@@ -157,7 +157,13 @@ async def test_save_and_export_write_nmstate_yaml(
     app = make_app(module_demo_sandbox, watch_host=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await edit_br0_address(pilot, app, "198.51.100.7/24")
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s")  # no file yet: it asks where, starting in the cwd
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PathScreen) and bool(app.screen.query("#path"))
+        )
+        assert app.screen.query_one("#path").value == str(tmp_path / "nmtui-state-draft.yml")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: (tmp_path / "nmtui-state-draft.yml").exists())
         saved = yamlio.load_file(tmp_path / "nmtui-state-draft.yml")
         assert saved["interfaces"][0]["ipv4"]["address"] == [
             {"ip": "198.51.100.7", "prefix-length": 24}

@@ -88,3 +88,52 @@ def test_problem_paths_name_the_interface_and_its_field() -> None:
     assert iface_field("interfaces[eth1].802.1x.password") == ("eth1", ("802.1x", "password"))
     assert iface_field("routes.config[0]") == (None, ())
     assert iface_field("interfaces[0]") == (None, ())
+
+
+def test_interfaces_that_are_not_a_list_are_a_problem_not_a_crash() -> None:
+    import pytest
+
+    from engine.draft import DraftShapeError
+
+    draft = Draft(current={"interfaces": [{"name": "eth1", "type": "ethernet", "mtu": 1500}]})
+    draft.replace({"interfaces": {"type": "veth"}})
+    assert draft.interfaces() == []
+    assert draft.iface("eth1") == {"name": "eth1", "type": "ethernet", "mtu": 1500}
+    problem = draft.shape_problem()
+    assert problem is not None and problem.path == "interfaces"
+    with pytest.raises(DraftShapeError):
+        draft.set_iface({"name": "eth1", "type": "ethernet", "mtu": 9000})
+    assert draft.desired == {"interfaces": {"type": "veth"}}  # what was written stays
+    draft.replace({"interfaces": ["eth1"]})
+    assert draft.shape_problem() is not None and draft.iface("eth1") is not None
+
+
+def test_view_shows_the_current_config_of_what_is_edited_without_changing_the_draft() -> None:
+    current = {
+        "interfaces": [{"name": "eth1", "type": "ethernet", "mtu": 1500, "mac-address": "x"}],
+        "routes": {"config": [{"destination": "0.0.0.0/0", "next-hop-interface": "eth1"}]},
+        "hostname": {"running": "h1"},
+    }
+    draft = Draft(current=current)
+    assert draft.view("eth1")["interfaces"] == [{"name": "eth1", "type": "ethernet", "mtu": 1500}]
+    assert draft.view(section="routes")["routes"] == current["routes"]
+    assert draft.view(section="hostname") == {"hostname": {"config": "h1"}}
+    assert draft.view(section="dns") == {"dns-resolver": {"config": {}}}
+    assert draft.empty
+    draft.set_iface({"name": "eth1", "type": "ethernet", "mtu": 9000})
+    assert draft.view("eth1")["interfaces"] == [{"name": "eth1", "type": "ethernet", "mtu": 9000}]
+
+
+def test_edits_of_one_group_are_one_undo_step() -> None:
+    draft = Draft(current={"interfaces": [{"name": "br0", "type": "linux-bridge"}]})
+    for ports in (["e"], ["et"], ["eth"], ["eth1"]):
+        draft.set_iface({"name": "br0", "type": "linux-bridge", "ports": ports}, group="br0/p/0")
+    draft.set_iface(
+        {"name": "br0", "type": "linux-bridge", "ports": ["eth1", "x"]}, group="br0/p/1"
+    )
+    assert draft.undo() and draft.iface("br0")["ports"] == ["eth1"]  # type: ignore[index]
+    assert draft.undo() and draft.empty  # the whole first word at once
+    assert draft.redo() and draft.iface("br0")["ports"] == ["eth1"]  # type: ignore[index]
+    draft.end_group()
+    draft.set_iface({"name": "br0", "type": "linux-bridge", "ports": ["eth2"]}, group="br0/p/0")
+    assert draft.undo() and draft.iface("br0")["ports"] == ["eth1"]  # type: ignore[index]

@@ -1,0 +1,65 @@
+"""The real terminal: YAML typed into the edit screen never ends the app (issue 13)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import uuid
+
+import pytest
+
+from tests.app_tests.test_tmux import EXE, SOCKET, _tmux, _wait_screen
+from tests.conftest import IN_CI, require_nm
+
+
+def _alive(session: str) -> bool:
+    done = subprocess.run(["tmux", "-L", SOCKET, "has-session", "-t", session], capture_output=True)
+    return done.returncode == 0
+
+
+def _type_until(session: str, text: str, seen: object, tries: int = 3) -> None:
+    """Select all (F7) and type ``text`` until the screen shows it.
+
+    Keys that arrive in the same instant as the focus change can reach the
+    form's first field (a Select, which ignores letters); typing again once
+    is then harmless.
+    """
+    for _ in range(tries):
+        _tmux("send-keys", "-t", session, "F7")
+        _tmux("send-keys", "-t", session, "-l", text)
+        if callable(seen) and seen(_wait_screen(session, seen, timeout=3)):
+            return
+    raise AssertionError(f"{text!r} never reached the YAML editor")
+
+
+def test_interfaces_as_a_mapping_typed_in_tmux_is_listed_and_the_app_lives() -> None:
+    require_nm()
+    if not shutil.which("tmux"):
+        if IN_CI:
+            pytest.fail("tmux is needed for the terminal test (apt-get install tmux)")
+        pytest.skip("tmux not installed")
+    session = f"nmtui-{uuid.uuid4().hex[:6]}"
+    _tmux(
+        "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+        f"TERM=xterm-256color {EXE} --sandbox; sleep 30",
+    )  # fmt: skip
+    _tmux("set-option", "-s", "escape-time", "0")
+    try:
+        _wait_screen(session, lambda s: "eth3" in s and "Hostname" in s)
+        _tmux("send-keys", "-t", session, "e")
+        _wait_screen(session, lambda s: "Draft" in s and "IPv4" in s, timeout=10)
+        _tmux("send-keys", "-t", session, "F2")  # focus the YAML editor
+        # The editor starts with br0's config; F7 + typing replaces all of it.
+        _type_until(session, "interfaces:", lambda s: "interfaces:" in s and "name: br0" not in s)
+        _tmux("send-keys", "-t", session, "Enter")
+        _tmux("send-keys", "-t", session, "-l", "  type: veth")
+        screen = _wait_screen(session, lambda s: "expected a list" in s, timeout=10)
+        assert "expected a list" in screen, screen
+        assert "Traceback" not in screen and "AttributeError" not in screen
+        # Alive and answering: Tab leaves the editor, Escape goes back to the tree.
+        _tmux("send-keys", "-t", session, "F2")
+        _tmux("send-keys", "-t", session, "Escape")
+        back = _wait_screen(session, lambda s: "Hostname" in s and "Draft" not in s, timeout=10)
+        assert "Hostname" in back and _alive(session)
+    finally:
+        subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)

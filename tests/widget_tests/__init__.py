@@ -1,0 +1,1 @@
+"""Widget-level tests: one tiny App per widget, no host, no sandbox."""
