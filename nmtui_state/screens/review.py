@@ -52,8 +52,7 @@ class ReviewScreen(Screen[None]):
             yield Static("[b]NetworkManager will[/]", classes="section-title")
             yield Static("", id="plan")
             yield Static("", id="warnings")
-            yield Static("[b]Problems[/]", classes="section-title")
-            yield ProblemList(id="problems")
+            yield ProblemList(id="problems")  # titled by its own border: "Problems (N)"
             yield Static("", id="progress")
         with Horizontal(id="review-buttons"):
             yield Button("Apply (Ctrl+A)", id="apply", variant="warning", disabled=True)
