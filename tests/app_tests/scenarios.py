@@ -107,10 +107,51 @@ async def routes_screen(pilot: Pilot[object]) -> None:
     await pilot.pause(0.5)
 
 
+async def _section(pilot: Pilot[object], section: str, field_id: str) -> NmtuiStateApp:
+    from widgets.state_tree import NodeRef
+
+    app = _app(pilot)
+    await ready(pilot, app)
+    assert app.screen.state_tree.select_ref(NodeRef("section", section))  # type: ignore[attr-defined]
+    await pilot.press("e")
+    await wait_for(pilot, lambda: bool(app.screen.query(field_id)))
+    return app
+
+
+async def dns_screen(pilot: Pilot[object]) -> None:
+    """The DNS form: the demo's servers and search list, what runs beside them."""
+    app = await _section(pilot, "dns", "#dns-server")
+    app.set_focus(None)
+    await pilot.pause(0.5)
+
+
+async def hostname_screen(pilot: Pilot[object]) -> None:
+    """The hostname form with a new static name typed."""
+    app = await _section(pilot, "hostname", "#hostname-config")
+    app.screen.query_one("#hostname-config").focus()
+    await pilot.press("ctrl+u")
+    for ch in "edge-01":
+        await pilot.press(ch)
+    app.set_focus(None)
+    await pilot.pause(0.5)
+
+
+async def problems_screen(pilot: Pilot[object]) -> None:
+    """br0's form with an address that is not one: the problem listed with its path and fix."""
+    app = _app(pilot)
+    await edit_br0_address(pilot, app, "198.51.100.300/24")
+    await wait_for(pilot, lambda: bool(getattr(app.screen, "problems", None)))
+    app.set_focus(None)
+    await pilot.pause(0.5)
+
+
 SCENARIOS: dict[str, Scenario] = {
     "main": main_screen,
     "edit": edit_screen,
     "routes": routes_screen,
+    "dns": dns_screen,
+    "hostname": hostname_screen,
+    "problems": problems_screen,
     "review": review_screen,
     "countdown": countdown_screen,
 }

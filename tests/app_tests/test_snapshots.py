@@ -20,16 +20,18 @@ def test_screen_snapshot(
     assert snap_compare(app, terminal_size=size, run_before=SCENARIOS[screen])
 
 
+@pytest.mark.parametrize("screen", ["main", "edit"])
 @pytest.mark.parametrize("terminal", list(TERMINALS))
 def test_main_screen_on_plain_terminals(
     module_demo_sandbox: Sandbox,
     snap_compare: Any,
     monkeypatch: pytest.MonkeyPatch,
     terminal: str,
+    screen: str,
 ) -> None:
-    """The main screen at 80x24 without colour, and with a Linux console's glyphs."""
+    """The main and edit screens at 80x24 without colour, and with a Linux console's glyphs."""
     monkeypatch.delenv("SSH_CONNECTION", raising=False)  # the [ssh] mark: not the runner's
     for name, value in TERMINALS[terminal].items():
         monkeypatch.setenv(name, value)
     app = make_app(module_demo_sandbox, watch_host=False)
-    assert snap_compare(app, terminal_size=(80, 24), run_before=SCENARIOS["main"])
+    assert snap_compare(app, terminal_size=(80, 24), run_before=SCENARIOS[screen])
