@@ -36,7 +36,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield StateTree(id="tree")
             with VerticalScroll(id="details-pane"):
-                yield IfaceDetails("Reading the host…", id="details")
+                yield IfaceDetails("Reading the host...", id="details")
         yield Static("", id="status")
         yield Footer(compact=True)
 

@@ -47,7 +47,7 @@ class ReviewScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="review"):
             yield Static("[b]Changes[/]", classes="section-title")
-            yield DiffView("checking…", id="diff")
+            yield DiffView("checking...", id="diff")
             yield Static("", id="effects")
             yield Static("[b]NetworkManager will[/]", classes="section-title")
             yield Static("", id="plan")
