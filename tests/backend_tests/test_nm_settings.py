@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from dbus_fast import Variant
 
+from engine.backend.nm_names import IFACE_TYPE, KERNEL_KIND, NM_TYPE
 from engine.backend.nm_settings import iface_to_settings, profile_uuid
 from engine.backend.nm_settings_read import (
     settings_to_dns,
@@ -15,7 +16,7 @@ from engine.backend.nm_settings_read import (
     settings_to_ifaces,
     settings_to_routes,
 )
-from engine.backend.nm_types import IFACE_TYPE, KERNEL_KIND, NM_TYPE, from_dbus, to_dbus
+from engine.backend.nm_types import from_dbus, to_dbus
 from engine.backend.nm_types_extra import EXTRA_NM_TYPE
 from engine.placement import dns_placement
 
