@@ -14,7 +14,7 @@ import yaml
 
 from nmtui_state.sandbox import Sandbox
 from tests.backend_tests.apply_helpers import cli
-from tests.cli_tests.test_file_commands import run, write
+from tests.cli_tests.file_helpers import run, write
 
 DESIRED = (
     "interfaces:\n- {name: br0, type: linux-bridge}\n"
