@@ -23,9 +23,9 @@ from engine import keys as k
 from engine.backend.kernel_probe import VLAN_FILTERING, missing_kinds
 from engine.backend.nm_dbus import DEVICE_IFACE, NM_IFACE, NMClient
 from engine.backend.nm_exec import Executor
+from engine.backend.nm_names import KERNEL_KIND
 from engine.backend.nm_read import read_profiles
 from engine.backend.nm_steps import Device, Plan, Profile
-from engine.backend.nm_types import KERNEL_KIND
 from engine.checkpoint import Checkpoint
 from engine.diff import Change, diff
 from engine.effects import Effect, implied, lost_routes, without_lost_routes

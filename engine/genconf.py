@@ -26,10 +26,11 @@ import copy
 from typing import Any
 
 from engine import keys as k
+from engine.backend.nm_names import ADDR_GEN_MODES
 from engine.backend.nm_route_rules import rule_text
 from engine.backend.nm_settings import iface_to_settings
 from engine.backend.nm_settings_ovs import OVS_TYPES, attach, ovs_owners, ovs_profiles
-from engine.backend.nm_types import ADDR_GEN_MODES, signature
+from engine.backend.nm_types import signature
 from engine.topology import interfaces, port_refs
 
 #: D-Bus setting name → keyfile section name.

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine import keys as k
-from engine.backend.nm_types import PORT_TYPE
+from engine.backend.nm_names import PORT_TYPE
 from engine.topology import interfaces
 
 

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -21,16 +21,13 @@ from engine import yamlio
 from engine.checkpoint import Checkpoint
 from engine.draft import Draft
 from engine.errors import NmtuiError
-from engine.restore_check import RestoreReport
 from engine.show import LiveState
 from engine.textsafe import printable
 from nmtui_state import draft_file, vt_look
 from nmtui_state.actions import bindings
-from nmtui_state.messages import ApplyEnded, ApplyProgress, ApplyRequested, HostChanged
+from nmtui_state.app_apply import apply_and_confirm
+from nmtui_state.messages import ApplyRequested, HostChanged
 from nmtui_state.session import Session
-
-if TYPE_CHECKING:
-    from nmtui_state.screens.countdown import Decision
 
 DEBOUNCE_S = 0.3
 FALLBACK_REFRESH_S = 10.0  # kernel-only changes send no NM signal
@@ -323,58 +320,7 @@ class NmtuiStateApp(App[int]):
 
     @work(exclusive=True, group="apply", exit_on_error=False)
     async def _apply(self, desired: dict[str, Any], origin: Screen[Any]) -> None:
-        from nmtui_state.screens.countdown import CountdownScreen
-
-        def progress(line: str) -> None:
-            origin.post_message(ApplyProgress(line))
-
-        try:
-            result = await self.session.apply(desired, self.countdown_seconds, progress)
-        except NmtuiError as exc:
-            self.notify(f"Apply failed and was rolled back: {exc}", severity="error", timeout=15)
-            origin.post_message(ApplyEnded(ok=False, text=str(exc)))
-            return
-        cp = result.checkpoint
-        if cp is None:
-            return
-        self.pending = cp
-        origin.post_message(ApplyEnded(ok=True))
-        lines = len(result.prepared.changes)
-        screen = CountdownScreen(cp, f"{lines} change(s) applied inside checkpoint {cp.path}.")
-        decision = await self.push_screen_wait(screen)
-        await self._finish(cp, decision, lines)
-
-    async def _finish(self, cp: Checkpoint, decision: Decision, changes: int) -> None:
-        from nmtui_state.screens.countdown import Decision
-        from nmtui_state.screens.main import MainScreen
-
-        try:
-            if decision == Decision.KEEP:
-                await self.session.finish(cp, keep=True)
-                self.last_outcome = f"Kept: {changes} change(s) committed."
-                live = await self.session.read()
-                self.draft = Draft(current=live.state)
-            elif decision == Decision.REVERT:
-                report = await self.session.finish(cp, keep=False)
-                self.last_outcome = _verdict("Reverted at your request", report)
-            elif (report := await self.session.expired(cp)) is not None:
-                self.last_outcome = _verdict(
-                    f"No answer within {cp.timeout} s: NetworkManager rolled the change back",
-                    report,
-                )
-            else:
-                self.last_outcome = (
-                    f"No answer within {cp.timeout} s, but checkpoint {cp.path} is still "
-                    "pending: roll it back with nmtui-state rollback " + cp.number
-                )
-        except NmtuiError as exc:
-            self.last_outcome = f"Could not finish checkpoint {cp.path}: {exc}"
-        finally:
-            self.pending = None
-        self.notify(self.last_outcome, timeout=10)
-        while not isinstance(self.screen, MainScreen) and len(self.screen_stack) > 1:
-            self.pop_screen()
-        self.live = await self.session.read()
+        await apply_and_confirm(self, desired, origin)
 
     # -- signals ---------------------------------------------------------------------
 
@@ -423,10 +369,3 @@ def run_app(app: NmtuiStateApp, **run_kwargs: Any) -> Any:
         lambda: app.draft,
         lambda: app.unparsed_yaml,
     )
-
-
-def _verdict(what: str, report: RestoreReport | None) -> str:
-    """The outcome line of a rollback: "restored" only when a re-read says so."""
-    if report is None:
-        return f"{what} (not checked)."
-    return report.format(what)

@@ -17,7 +17,7 @@ NetworkManager 1.42 facts this relies on (``man 5 nm-settings-dbus``):
 
 The reverse direction (profile → interface) lives in
 :mod:`engine.backend.nm_settings_read` and is re-exported here; the name and
-enum tables both directions share are in :mod:`engine.backend.nm_types`.
+enum tables both directions share are in :mod:`engine.backend.nm_names`.
 """
 
 from __future__ import annotations
@@ -26,10 +26,7 @@ import uuid
 from typing import Any
 
 from engine import keys as k
-from engine.backend.nm_route_rules import rules_to_nm
-from engine.backend.nm_routes import route_items
-from engine.backend.nm_settings_extra import extra_type_settings, sriov_settings
-from engine.backend.nm_types import (
+from engine.backend.nm_names import (
     ADDR_GEN_MODES,
     BRIDGE_OPTS,
     BRIDGE_PORT_OPTS,
@@ -46,6 +43,9 @@ from engine.backend.nm_types import (
     VLAN_FLAG_REORDER,
     VLAN_PROTOCOLS,
 )
+from engine.backend.nm_route_rules import rules_to_nm
+from engine.backend.nm_routes import route_items
+from engine.backend.nm_settings_extra import extra_type_settings, sriov_settings
 from engine.bridge_vlans import ranges_from_section
 from engine.ethtool_names import nm_ethtool
 from engine.placement import Controllers, dns_placement, find_controller, rule_placement

@@ -14,8 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from engine import keys as k
-from engine.backend.nm_routes import settings_to_routes as settings_to_routes
-from engine.backend.nm_types import (
+from engine.backend.nm_names import (
     ADDR_GEN_MODES,
     BRIDGE_OPTS,
     BRIDGE_PORT_OPTS,
@@ -29,6 +28,7 @@ from engine.backend.nm_types import (
     VLAN_FLAG_LOOSE,
     VLAN_FLAG_REORDER,
 )
+from engine.backend.nm_routes import settings_to_routes as settings_to_routes
 from engine.bridge_vlans import section_from_ranges
 from engine.ethtool_names import schema_ethtool
 

@@ -1,7 +1,8 @@
 """D-Bus names and types of the settings for hsr, macsec, ipsec (libreswan VPN) and SR-IOV.
 
-Kept apart from :mod:`engine.backend.nm_types` (which merges these tables
-into its own) so each type added after the first wave is one readable block.
+Kept apart from :mod:`engine.backend.nm_types` and :mod:`engine.backend.nm_names`
+(which merge these tables into their own) so each type added after the first
+wave is one readable block.
 From ``man 5 nm-settings-dbus``; NetworkManager 1.42 (this host's) has
 ``macsec``, ``vpn`` and ``sriov`` but not ``hsr``, which came with 1.46, as
 did ``macsec.offload``.

@@ -22,7 +22,7 @@ from nmtui_state.console.pick import NicScreen
 from nmtui_state.console.review import ReviewScreen
 from nmtui_state.console.text import vt220_safe
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import cli
+from tests.backend_tests.apply_helpers import cli
 from tests.cli_tests.test_service import VLAN
 
 ROUTE = """routes:

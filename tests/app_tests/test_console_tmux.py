@@ -20,7 +20,7 @@ import pytest
 
 from nmtui_state.console.text import vt220_safe
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import EXE, by_name, cli, live
+from tests.backend_tests.apply_helpers import EXE, by_name, cli, live
 from tests.conftest import IN_CI
 
 SOCKET = f"nmtui-console-{uuid.uuid4().hex[:6]}"

@@ -15,7 +15,7 @@ import engine
 from engine.checkpoint import Checkpoint
 from engine.errors import ApplyFailed, InvalidInput
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import by_name, ip, show_text
+from tests.backend_tests.apply_helpers import by_name, ip, show_text
 
 CHANGE = {
     "interfaces": [{"name": "eth1", "type": "veth", "ipv4": {"address": [ip("192.0.2.60", 24)]}}]

@@ -25,7 +25,7 @@ from engine.backend.nm_dbus import NMClient
 from engine.errors import ApplyFailed
 from engine.verify import Mismatch
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import (
+from tests.backend_tests.apply_helpers import (
     EXE,
     apply,
     by_name,

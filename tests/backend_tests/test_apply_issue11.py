@@ -26,7 +26,7 @@ from engine.backend.nm_dbus import (
 )
 from engine.errors import ApplyFailed
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import (
+from tests.backend_tests.apply_helpers import (
     apply,
     by_name,
     ip,

@@ -16,13 +16,13 @@ from engine.backend.nm_dbus import (
     NMClient,
 )
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_issue11_routes import SRC_CWND, TYPED
-from tests.backend_tests.test_apply_roundtrip import (
+from tests.backend_tests.apply_helpers import (
     apply,
     cli,
     ip,
     write_state,
 )
+from tests.backend_tests.test_apply_issue11_routes import SRC_CWND, TYPED
 
 pytestmark = pytest.mark.nm
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import (
+from tests.backend_tests.apply_helpers import (
     apply,
     live,
     profile_ifaces,

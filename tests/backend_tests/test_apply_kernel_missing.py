@@ -18,7 +18,7 @@ import yaml
 from engine.backend.kernel_probe import kernel_has
 from engine.backend.nm_dbus import SETTINGS_IFACE, SETTINGS_PATH, NMClient
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import cli, profile_ifaces, show_text, write_state
+from tests.backend_tests.apply_helpers import cli, profile_ifaces, show_text, write_state
 
 MISSING: dict[str, dict[str, Any]] = {
     "vlan": {"name": "eth1.10", "type": "vlan", "vlan": {"base-iface": "eth1", "id": 10}},

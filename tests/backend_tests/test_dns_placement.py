@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import apply, ip, live
+from tests.backend_tests.apply_helpers import apply, ip, live
 
 pytestmark = pytest.mark.nm
 

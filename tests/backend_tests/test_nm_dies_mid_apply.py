@@ -15,7 +15,7 @@ import pytest
 
 from engine import yamlio
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import EXE, ip, write_state
+from tests.backend_tests.apply_helpers import EXE, ip, write_state
 
 pytestmark = pytest.mark.nm
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import cli
+from tests.backend_tests.apply_helpers import cli
 from tests.backend_tests.test_dns_placement import resolv_servers
 
 pytestmark = pytest.mark.nm

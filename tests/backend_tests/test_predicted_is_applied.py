@@ -17,7 +17,7 @@ import pytest
 from engine.apply import review
 from engine.effects import route_text
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import apply, ip, live
+from tests.backend_tests.apply_helpers import apply, ip, live
 
 pytestmark = pytest.mark.nm
 

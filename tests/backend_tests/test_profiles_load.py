@@ -21,7 +21,7 @@ from engine.backend.nm_settings_read import settings_to_dns, settings_to_ifaces,
 from engine.backend.nm_types import from_dbus, to_dbus
 from engine.genconf import gen_conf
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_nm_settings import (
+from tests.backend_tests.nm_settings_helpers import (
     ALL_TYPES,
     LIVE,
     assert_contains,

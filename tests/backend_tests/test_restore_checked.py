@@ -21,7 +21,7 @@ from engine.backend.nm_checkpoint import list_paths
 from engine.backend.nm_dbus import NMClient
 from engine.checkpoint import finish
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import EXE, apply, cli, ip, show_text, write_state
+from tests.backend_tests.apply_helpers import EXE, apply, cli, ip, show_text, write_state
 
 pytestmark = pytest.mark.nm
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import apply, by_name, live
+from tests.backend_tests.apply_helpers import apply, by_name, live
 
 pytestmark = pytest.mark.nm
 

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import by_name, cli, show_text, write_state
+from tests.backend_tests.apply_helpers import by_name, cli, show_text, write_state
 
 pytestmark = pytest.mark.nm
 

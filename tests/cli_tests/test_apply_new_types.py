@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import cli, show_text
+from tests.backend_tests.apply_helpers import cli, show_text
 
 pytestmark = pytest.mark.nm
 

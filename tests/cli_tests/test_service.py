@@ -17,7 +17,7 @@ import pytest
 
 from engine.service import read_conf, state_files
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import by_name, cli, live
+from tests.backend_tests.apply_helpers import by_name, cli, live
 
 BRIDGE = """interfaces:
 - name: br1
@@ -184,7 +184,7 @@ def cli_no_host(folder: Path) -> object:
     """The service against no NetworkManager at all: input errors come first (exit 2)."""
     import subprocess
 
-    from tests.backend_tests.test_apply_roundtrip import EXE
+    from tests.backend_tests.apply_helpers import EXE
 
     return subprocess.run(
         [EXE, "service", "-c", str(folder), "--status", ""],

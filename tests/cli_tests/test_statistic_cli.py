@@ -13,8 +13,8 @@ from pathlib import Path
 import yaml
 
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import cli
-from tests.cli_tests.test_file_commands import run, write
+from tests.backend_tests.apply_helpers import cli
+from tests.cli_tests.file_helpers import run, write
 
 DESIRED = (
     "interfaces:\n- {name: br0, type: linux-bridge}\n"

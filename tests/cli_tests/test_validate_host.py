@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.test_apply_roundtrip import cli
+from tests.backend_tests.apply_helpers import cli
 
 pytestmark = pytest.mark.nm
 

@@ -10,7 +10,7 @@ import pytest
 
 from engine.backend.nm_settings import profile_uuid
 from engine.genconf import gen_conf, keyfile_name, keyfile_text
-from tests.backend_tests.test_nm_settings import ALL_TYPES, iface
+from tests.backend_tests.nm_settings_helpers import ALL_TYPES, iface
 
 
 def parsed(state: dict[str, Any] = ALL_TYPES) -> dict[str, configparser.ConfigParser]:
