@@ -174,7 +174,7 @@ class NmtuiStateApp(App[int]):
             "Save draft", "Write the draft as nmstate YAML (Ctrl+S)", self.action_save
         )
         yield SystemCommand(
-            "Export draft as…", "Write the draft to another file", self.action_export
+            "Export draft as...", "Write the draft to another file", self.action_export
         )
         if main is not None and not self.session.readonly:
             yield SystemCommand(
