@@ -82,10 +82,7 @@ class EditScreen(Screen[None]):
 
     def _routes(self) -> list[dict[str, Any]]:
         """The static routes the host will have with the draft (for the gateway fields)."""
-        return effective_routes(
-            (self.draft.current.get(k.ROUTES) or {}).get(k.CONFIG) or [],
-            (self.draft.desired.get(k.ROUTES) or {}).get(k.CONFIG) or [],
-        )
+        return effective_routes(_route_list(self.draft.current), _route_list(self.draft.desired))
 
     def on_mount(self) -> None:
         self._validate()
@@ -291,3 +288,10 @@ class EditScreen(Screen[None]):
 
     def action_save(self) -> None:
         host_app(self).action_save()
+
+
+def _route_list(state: dict[str, Any]) -> list[Any]:
+    """``routes.config`` of ``state``, or [] while typed YAML gives it another shape."""
+    routes = state.get(k.ROUTES)
+    config = routes.get(k.CONFIG) if isinstance(routes, dict) else None
+    return config if isinstance(config, list) else []

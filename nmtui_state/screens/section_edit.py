@@ -24,6 +24,7 @@ from widgets.dns_form import DnsForm
 from widgets.hostname_form import HostnameForm
 from widgets.problem_list import ProblemList
 from widgets.routes_form import RoutesForm
+from widgets.yaml_editor import YamlEditor
 
 #: Tree section name (``NodeRef("section", ...)``) → the state's top-level key.
 SECTIONS = {"routes": k.ROUTES, "dns": k.DNS_RESOLVER, "hostname": k.HOSTNAME}
@@ -101,9 +102,12 @@ class SectionEditScreen(EditScreen):
 
     def on_problem_list_jump_to(self, event: ProblemList.JumpTo) -> None:
         """Jump from a problem to its field in this form; else EditScreen goes to the line."""
-        widget = self._field_at(event.problem.path)
+        problem = event.problem
+        widget = self._field_at(problem.path)
         if widget is not None:
             event.prevent_default()
+            if problem.line:  # the YAML cursor moves too, as on the interface form
+                self.query_one(YamlEditor).goto_line(problem.line, problem.column, focus=False)
             widget.focus()
 
     def _field_at(self, path: str) -> Widget | None:

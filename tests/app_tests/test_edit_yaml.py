@@ -101,12 +101,13 @@ async def test_problems_panel_lists_all_with_lines_hints_marks_and_jumps(
         # The lines with problems carry a mark in the editor's gutter; the others do not.
         assert editor.problem_lines == {8, 10, 11, 15, 18}
         assert "✗" in editor.render_line(7).text and "✗" not in editor.render_line(8).text
-        # Enter on the routes problem puts the cursor on its line in the YAML.
+        # Enter on the routes problem puts the YAML cursor on its line; the focus goes
+        # to the routes form's field for it (the section has a form) or to the YAML.
         problems.focus()
         problems.highlighted = 4
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.focused is editor)
-        assert editor.cursor_location[0] == 17
+        await wait_for(pilot, lambda: editor.cursor_location[0] == 17)
+        await wait_for(pilot, lambda: app.focused is not problems)
         # A parse error names its line and column.
         editor.load_text("interfaces:\n- name: eth1\n  mtu: [\n")
         await wait_for(pilot, lambda: any("parse" in p.message for p in problems.problems))

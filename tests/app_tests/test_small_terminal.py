@@ -31,7 +31,7 @@ def screen_text(app: NmtuiStateApp) -> str:
 def _row(app: NmtuiStateApp, label: str) -> str:
     """The screen line of the form row whose label is ``label``."""
     for line in screen_text(app).splitlines():
-        left = line.split("│")[0]
+        left = line.split("│")[0].rstrip(" ▁▂▃▄▅▆▇█")  # without the form's scrollbar
         if left[2:].startswith(label + " "):
             return left
     raise AssertionError(f"no form row {label!r} on screen:\n{screen_text(app)}")
