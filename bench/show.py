@@ -47,15 +47,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from bench import peer  # noqa: E402
-from bench.apply import (  # noqa: E402
-    IN_MEMORY,
-    add_and_activate,
-    compile_ours,
-    gather_bounded,
-    ours_cli_argv,
-    profile_uuid,
-)
+from bench.apply import compile_ours, ours_cli_argv  # noqa: E402
+from bench.apply_floor import add_and_activate, gather_bounded, profile_uuid  # noqa: E402
 from engine.backend.nm_dbus import DEVICE_IFACE, NM_IFACE, NM_PATH, NMClient  # noqa: E402
+from engine.backend.nm_exec import IN_MEMORY  # noqa: E402
 from engine.show import read_live  # noqa: E402
 from nmtui_state.sandbox import Sandbox  # noqa: E402
 
