@@ -13,6 +13,7 @@ from typing import Any
 
 from engine import keys as k
 from engine.backend.netlink_routes import DUMP_TYPES, routes_of
+from engine.backend.netlink_typed import typed_routes
 from engine.backend.netns import netlink_fd
 from engine.bridge_vlans import ranges_from_kernel, section_from_ranges
 
@@ -266,15 +267,8 @@ def read_kernel(netns: str | None = None) -> KernelState:
                 )
             }
         addrs = list(ipr.get_addr())
-        # Both families in one dump per type (AF_UNSPEC): each dump costs ~1 ms here.
-        routes = [
-            msg
-            for kind in DUMP_TYPES
-            for msg in ipr.route("dump", family=socket.AF_UNSPEC, dump_filter={"type": kind})
-            # A kernel ignoring the filter sends all of them each time; multicast
-            # routing families (ipmr) answer an AF_UNSPEC dump too.
-            if msg["type"] == kind and msg["family"] in (socket.AF_INET, socket.AF_INET6)
-        ]
+    # Both families in one dump per type, filtered by the kernel (see netlink_typed).
+    routes = typed_routes(netlink_fd(netns) if netns else None, DUMP_TYPES)
     state = shape_kernel(links, addrs, routes, port_vlans)
     _add_speeds(state, netns)
     return state
