@@ -269,8 +269,14 @@ async def apply_async(
     netns: str | None = None,
     progress: Callable[[str], None] | None = None,
     source: str = "",
+    stop_requested: Callable[[], bool] | None = None,
 ) -> ApplyResult:
-    """Apply ``desired`` inside a checkpoint; see the module docstring for the guarantees."""
+    """Apply ``desired`` inside a checkpoint; see the module docstring for the guarantees.
+
+    ``stop_requested`` says whether the caller was interrupted (a signal). It is
+    asked once more before the commit: a cancel can be lost inside the event loop
+    or a library, and an interrupted apply must never be kept.
+    """
     client = await NMClient.connect(bus_address)
     try:
         # The profiles are read alongside the host: one wait instead of two.
@@ -307,6 +313,8 @@ async def apply_async(
                         raise ApplyFailed(
                             "verification failed:\n" + "\n".join(m.format() for m in mismatches)
                         )
+                if stop_requested is not None and stop_requested():
+                    raise asyncio.CancelledError  # interrupted, the cancel itself lost
         except (Exception, asyncio.CancelledError, KeyboardInterrupt) as exc:
             if await _nm_gone(client):  # NM died: its checkpoint died with it
                 raise _half_applied(prepared, cp, bus_address) from exc

@@ -147,6 +147,7 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
                 memory_only=getattr(args, "memory_only", False),
                 progress=progress,
                 source=source,
+                stop_requested=lambda: bool(caught),
             )
         except (asyncio.CancelledError, KeyboardInterrupt) as exc:
             verdict[:] = getattr(exc, "__notes__", [])
