@@ -19,7 +19,17 @@ from engine.errors import ApplyFailed, InvalidInput
 from engine.textsafe import printable
 from nmtui_state.cli_args import timeout_seconds
 
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+#: What interrupts an apply (and rolls it back at once). A signal this process was
+#: started with ignored stays ignored, as the shell and Python mean it: ``nohup``
+#: ignores SIGHUP so that a hang-up does not stop the job, and a background job
+#: (``&`` in a script) ignores SIGINT so that a Ctrl-C meant for the foreground
+#: does not reach it.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def stop_signals() -> list[signal.Signals]:
+    """The STOP_SIGNALS this process was not started with ignored."""
+    return [s for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN]
 
 
 #: What ``apply`` says when the host already is as asked (no profile written, nothing reapplied).
@@ -125,18 +135,29 @@ def _apply_one(state: dict[str, Any], args: argparse.Namespace, source: str) -> 
     verdict: list[str] = []
 
     async def run() -> ApplyResult:
-        # SIGTERM/SIGHUP (a killed job, a dropped SSH session) cancel the apply like
-        # Ctrl-C does, so the checkpoint is rolled back now rather than at its timeout.
+        # Ctrl-C, SIGTERM and SIGHUP (a killed job, a dropped SSH session) cancel the
+        # apply, so the checkpoint is rolled back now rather than at its timeout. Our
+        # handler, not asyncio.run's, for SIGINT too: ``caught`` is asked once more
+        # before the commit, and a second signal must not cut the rollback short.
         loop = asyncio.get_running_loop()
         task = asyncio.current_task()
         assert task is not None
 
         def stop(signum: int) -> None:
+            if caught:
+                print(
+                    "nmtui-state: still rolling back; if this process is killed, "
+                    "NetworkManager rolls the checkpoint back by itself at its timeout",
+                    file=sys.stderr,
+                )
+                return
             caught.append(signum)
+            # Said now: the rollback takes a moment, and a silent Ctrl-C invites another.
+            print(f"nmtui-state: {signal.Signals(signum).name}: rolling back...", file=sys.stderr)
             task.cancel()
 
-        saved = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
-        for signum in STOP_SIGNALS:
+        saved = {signum: signal.getsignal(signum) for signum in stop_signals()}
+        for signum in saved:
             loop.add_signal_handler(signum, stop, signum)
         try:
             return await apply_async(

@@ -11,7 +11,6 @@ property of the demo's veth "cables" that real ethernet ports do not have.
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -32,7 +31,6 @@ from tests.backend_tests.apply_helpers import (
     cli,
     ip,
     live,
-    profile_ifaces,
     show_text,
     write_state,
 )
@@ -203,51 +201,3 @@ async def test_verification_mismatch_rolls_back_profile_and_hostname(
     assert "eth1.ipv4.address: wanted 192.0.2.30/24, host has 192.0.2.10/24" in message
     assert message.endswith("rolled back; checked: the host is as it was before the apply")
     assert await live(host) == before
-
-
-def _interrupt(
-    sb: Sandbox, tmp_path: Path, signum: int, name: str
-) -> subprocess.CompletedProcess[str]:
-    """Start an apply that takes 2 s (a port-less bridge with static IPv4), signal it mid-way.
-
-    "Mid-way" is the first progress line (a plan step started inside the
-    checkpoint), not a fixed delay: on a loaded machine 0.5 s can pass before
-    the process has even imported the engine.
-    """
-    desired = {
-        "interfaces": [
-            {
-                "name": name,
-                "type": "linux-bridge",
-                "bridge": {"port": []},
-                "ipv4": {"enabled": True, "address": [ip("10.8.0.1", 24)]},
-            }
-        ]
-    }
-    proc = subprocess.Popen(
-        [EXE, "apply", write_state(tmp_path, f"{name}.yml", desired)],
-        env=sb.env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stderr is not None
-    first = proc.stderr.readline()  # blocks until the apply reports its first step
-    assert first.startswith("  "), first
-    assert proc.poll() is None, "the apply finished before it could be interrupted"
-    proc.send_signal(signum)
-    out, err = proc.communicate(timeout=30)
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, first + err)
-
-
-@pytest.mark.parametrize(
-    ("signum", "name"), [(signal.SIGINT, "br7"), (signal.SIGTERM, "br8")], ids=["SIGINT", "SIGTERM"]
-)
-async def test_interrupt_rolls_back(host: Sandbox, tmp_path: Path, signum: int, name: str) -> None:
-    before = show_text(host)
-    out = _interrupt(host, tmp_path, signum, name)
-    assert out.returncode == 128 + signum, out.stderr
-    assert f"interrupted ({signal.Signals(signum).name})" in out.stderr
-    assert "rolled back" in out.stderr
-    assert show_text(host) == before
-    assert name not in await profile_ifaces(host)
