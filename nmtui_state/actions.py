@@ -75,6 +75,8 @@ CATALOGUE: dict[str, Action] = {
         Action("redo", "ctrl+y", "redo", "Redo", where="edit"),
         Action("teach", "ctrl+t", "toggle_teach", "Teaching", where="edit"),
         Action("save", "ctrl+s", "save", "Save", where="edit"),
+        # Alt+Z as in VS Code; also in the palette, for consoles that send no Alt.
+        Action("wrap", "alt+z", "toggle_wrap", "Wrap YAML lines", where="edit", show=False),
         Action("review.back", "escape", "back", "Back", where="review"),
         Action("apply", "ctrl+a", "apply", "Apply", where="review"),
         Action("unified", "u", "toggle_unified", "YAML diff", where="review"),

@@ -180,6 +180,9 @@ class NmtuiStateApp(App[int]):
             yield SystemCommand(
                 "Discard draft", "Forget every edit of the draft (D)", self.discard_draft
             )
+        toggle_wrap = getattr(screen, "action_toggle_wrap", None)
+        if toggle_wrap is not None:  # the edit screen's YAML pane
+            yield SystemCommand("Wrap YAML lines", "Soft wrap on or off (Alt+Z)", toggle_wrap)
         yield SystemCommand("Refresh", "Re-read the host now (r)", self.refresh_live)
         # Not "Keys": Textual's own palette entry has that name (its key panel).
         yield SystemCommand("Help", "Every key binding, by screen (?)", self.action_help)

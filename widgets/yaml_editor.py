@@ -4,6 +4,10 @@ Parsing is debounced so typing stays smooth; a parse error is reported as
 a Problem with its line, and the last good state is kept by the screen.
 Lines that have problems carry a mark in the gutter (``✗``, in red where
 there is colour), so they can be found while scrolling the text.
+
+Long lines wrap (soft wrap, on by default): at 80x24 the YAML pane is under
+40 columns, and a search list or an address cut at the pane's edge reads as
+a different value. ``toggle_wrap`` turns it off for a column-exact view.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Offset
 from textual.message import Message
 from textual.strip import Strip
 from textual.timer import Timer
@@ -48,7 +53,7 @@ class YamlEditor(TextArea):
             id=id,
             show_line_numbers=True,
             tab_behavior="focus",  # Tab moves on (to the problems); indent with spaces
-            soft_wrap=False,
+            soft_wrap=True,
         )
         self.indent_width = 2
         self._timer: Timer | None = None
@@ -65,8 +70,12 @@ class YamlEditor(TextArea):
     def render_line(self, y: int) -> Strip:
         """TextArea's line, with the gutter's margin showing the mark on a problem line."""
         strip = super().render_line(y)
-        row = self.scroll_offset.y + y  # soft_wrap is off: one document line per row
-        if row + 1 not in self.problem_lines or not self.show_line_numbers:
+        if not self.problem_lines or not self.show_line_numbers:
+            return strip
+        # The screen row's document line; a wrapped line's continuation rows (their
+        # first column is not the line's) have no number, so no mark either.
+        row, column = self.wrapped_document.offset_to_location(Offset(0, self.scroll_offset.y + y))
+        if column != 0 or row + 1 not in self.problem_lines:
             return strip
         width = self.gutter_width
         if strip.cell_length < width or width < 2:
@@ -74,6 +83,12 @@ class YamlEditor(TextArea):
         gutter, rest = strip.crop(0, width - 2), strip.crop(width - 1, strip.cell_length)
         mark = Strip([Segment(glyphs().problem, MARK_STYLE)], 1)
         return Strip.join([gutter, mark, rest])
+
+    def toggle_wrap(self) -> bool:
+        """Switch soft wrap; returns whether it is now on (the cursor stays on its line)."""
+        self.soft_wrap = not self.soft_wrap
+        self.scroll_cursor_visible()
+        return self.soft_wrap
 
     def set_text_quietly(self, text: str) -> None:
         """Replace the text (from a form edit) without echoing a Parsed back."""

@@ -46,7 +46,9 @@ def undo_group(event: IfaceForm.Changed) -> str | None:
 class EditScreen(Screen[None]):
     """Edit the draft by form and by YAML."""
 
-    BINDINGS = bindings("edit.back", "edit.review", "edit.switch", "undo", "redo", "teach", "save")
+    BINDINGS = bindings(
+        "edit.back", "edit.review", "edit.switch", "undo", "redo", "teach", "save", "wrap"
+    )
 
     def __init__(self, draft: Draft, name: str | None, section: str | None = None) -> None:
         super().__init__()
@@ -279,6 +281,10 @@ class EditScreen(Screen[None]):
         teaching = not self.app_teaching
         host_app(self).teaching = teaching
         self.query_one("#teach", Static).display = teaching
+
+    def action_toggle_wrap(self) -> None:
+        on = self.query_one(YamlEditor).toggle_wrap()
+        self.notify(f"YAML lines {'wrap' if on else 'do not wrap'} (Alt+Z)", timeout=2)
 
     def action_back(self) -> None:
         self.app.pop_screen()
