@@ -324,7 +324,7 @@ def shape_kernel(
         }
         mac = link.get("address")
         if mac and iface[k.TYPE] != k.LOOPBACK:
-            iface[k.MAC_ADDRESS] = mac.lower()
+            iface[k.MAC_ADDRESS] = mac.upper()  # as nmstate prints MACs
         master = link.get("master")
         if master:
             iface[k.CONTROLLER] = names.get(master, str(master))

@@ -1,11 +1,12 @@
-"""``show`` says what nmstate 2 says of an interface: promiscuous, LLDP, accept-all-MAC."""
+"""``show`` says what nmstate 2 says of an interface: promiscuous, LLDP, accept-all-MAC,
+MACs in upper case (issue 11)."""
 
 from __future__ import annotations
 
 import pytest
 
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.apply_helpers import apply, by_name, live
+from tests.backend_tests.apply_helpers import apply, by_name, cli, live
 
 pytestmark = pytest.mark.nm
 
@@ -38,3 +39,15 @@ async def test_accept_all_mac_addresses_is_the_kernels_promisc_flag(demo_sandbox
     assert by_name(await live(demo_sandbox))["eth3"]["accept-all-mac-addresses"] is False
     demo_sandbox.run(["ip", "link", "set", "eth3", "promisc", "on"], check=True)
     assert by_name(await live(demo_sandbox))["eth3"]["accept-all-mac-addresses"] is True
+
+
+async def test_macs_are_shown_in_upper_case_and_a_lower_case_one_asked_again_is_no_change(
+    demo_sandbox: Sandbox,
+) -> None:
+    asked = {"interfaces": [{"name": "eth1", "type": "veth", "mac-address": "02:aa:bb:cc:dd:0e"}]}
+    await apply(demo_sandbox, asked)
+    assert by_name(await live(demo_sandbox))["eth1"]["mac-address"] == "02:AA:BB:CC:DD:0E"
+    shown = cli(demo_sandbox, "show", "eth1")
+    assert "  mac-address: 02:AA:BB:CC:DD:0E\n" in shown.stdout, shown.stdout
+    again = await apply(demo_sandbox, asked)
+    assert again.prepared.changes == [] and again.prepared.plan.steps == []
