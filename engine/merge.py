@@ -27,6 +27,10 @@ against. The rules, in nmstate's spirit:
   refuses the mix unless ``allow-extra-address``); a new bond mode
   discards the old mode's options.
 
+What ``show`` reports but no apply sets (IPv6 link-local addresses, bridge
+timers: :mod:`engine.comparable`) is left out of both sides, so the result
+never asks for them.
+
 Pure: no I/O, inputs are never mutated, output is normalized.
 """
 
@@ -35,6 +39,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine import keys as k
+from engine.comparable import comparable
 from engine.merge_sections import (
     matches_rule,
     merge_dns,
@@ -322,8 +327,9 @@ def _merge_interfaces(want: dict[str, Any], have: dict[str, Any]) -> tuple[list[
 
 def merge(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     """The full state the host should reach when ``desired`` is applied to ``current``."""
-    want = normalize(desired)
-    out = normalize(current)
+    # Compared forms: a link-local address or a bridge timer is neither asked nor kept.
+    want = comparable(normalize(desired))
+    out = comparable(normalize(current))
     if k.INTERFACES in want or k.INTERFACES in out:
         out[k.INTERFACES], absent = _merge_interfaces(want, out)
     else:

@@ -3,7 +3,7 @@
 Only what the desired state says is compared (plus the state of every
 interface the merge touched), because everything else in the merged state
 came from the host in the first place. Dynamic values (MACs nobody asked
-for, link-local addresses, counters) never appear here.
+for, link-local addresses, bridge timers, counters) never appear here.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from engine import keys as k
 from engine.bridge_vlans import vid_map
+from engine.comparable import comparable
 from engine.route_match import route_matches
 from engine.topology import by_name
 
@@ -247,7 +248,11 @@ def _veth_nics(live: dict[str, dict[str, Any]]) -> set[str]:
 
 
 def verify(desired: dict[str, Any], merged: dict[str, Any], live: dict[str, Any]) -> list[Mismatch]:
-    """Differences between what ``desired`` (merged onto the host) asks and the ``live`` state."""
+    """Differences between what ``desired`` (merged onto the host) asks and the ``live`` state.
+
+    Both in their compared forms: a link-local address or a bridge timer is never a mismatch.
+    """
+    desired, live = comparable(desired), comparable(live)
     out: list[Mismatch] = []
     want, new, have = by_name(desired), _merged_by_name(desired, merged), by_name(live)
     nics = _veth_nics(have)

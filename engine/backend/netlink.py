@@ -348,12 +348,11 @@ def shape_kernel(
             continue
         iface = owner
         family = k.IPV4 if addr["family"] == socket.AF_INET else k.IPV6
-        ip = addr.get("address")
-        if family == k.IPV6 and ip.startswith("fe80:"):
-            iface[k.IPV6][k.ENABLED] = True  # link-local: IPv6 is on, but nmstate hides it
-            continue
+        # Link-local ones (fe80::/10) too, in the kernel's order, as nmstate 2 shows them;
+        # merge, diff and verify leave them out (engine.comparable).
         iface[family][k.ENABLED] = True
-        iface[family][k.ADDRESS].append({k.IP: ip, k.PREFIX_LENGTH: addr["prefixlen"]})
+        entry = {k.IP: addr.get("address"), k.PREFIX_LENGTH: addr["prefixlen"]}
+        iface[family][k.ADDRESS].append(entry)
     for msg in routes:
         state.routes += routes_of(msg, NLAs(msg), names)
     return state

@@ -43,7 +43,9 @@ def test_show_demo_host(module_demo_sandbox: Sandbox) -> None:
     assert ifaces["eth1"]["veth"]["peer"] == "eth1p"
     assert ifaces["eth1"]["ipv4"]["address"] == [{"ip": "192.0.2.10", "prefix-length": 24}]
     assert ifaces["eth1"]["ipv4"]["dhcp"] is False
-    assert ifaces["eth1"]["ipv6"]["address"] == [{"ip": "2001:db8:1::10", "prefix-length": 64}]
+    static, *link_local = ifaces["eth1"]["ipv6"]["address"]  # as nmstate: link-local shown
+    assert static == {"ip": "2001:db8:1::10", "prefix-length": 64}
+    assert [(a["ip"][:5], a["prefix-length"]) for a in link_local] == [("fe80:", 64)]
     assert ifaces["br0"]["ipv4"]["address"] == [{"ip": "198.51.100.1", "prefix-length": 24}]
     assert ifaces["eth2"]["ipv4"]["enabled"] is False
     assert ifaces["br0"]["bridge"]["options"]["stp"]["enabled"] is False

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.apply_helpers import apply, by_name, cli, live
+from tests.backend_tests.apply_helpers import (
+    apply,
+    by_name,
+    cli,
+    live,
+    live_shown,
+    profile_ifaces,
+)
 
 pytestmark = pytest.mark.nm
 
@@ -51,3 +58,20 @@ async def test_macs_are_shown_in_upper_case_and_a_lower_case_one_asked_again_is_
     assert "  mac-address: 02:AA:BB:CC:DD:0E\n" in shown.stdout, shown.stdout
     again = await apply(demo_sandbox, asked)
     assert again.prepared.changes == [] and again.prepared.plan.steps == []
+
+
+async def test_link_local_addresses_are_shown_and_one_asked_for_is_ignored(
+    demo_sandbox: Sandbox,
+) -> None:
+    # eth1p is the kernel's own (unmanaged): its EUI-64 address follows from its fixed MAC.
+    ll = {"ip": "fe80::ff:fe00:101", "prefix-length": 64}
+    assert ll in by_name(await live_shown(demo_sandbox))["eth1p"]["ipv6"]["address"]
+    eth1 = by_name(await live_shown(demo_sandbox))["eth1"]
+    asked = [*eth1["ipv6"]["address"], {"ip": "fe80::1", "prefix-length": 64}]
+    result = await apply(
+        demo_sandbox, {"interfaces": [{"name": "eth1", "ipv6": {"address": asked}}]}
+    )
+    assert result.prepared.changes == [] and result.prepared.plan.steps == []
+    assert any("fe80::1 is an IPv6 link-local address" in w for w in result.prepared.warnings)
+    (profile,) = (await profile_ifaces(demo_sandbox))["eth1"]
+    assert [a["address"] for a in profile["ipv6"]["address-data"]] == ["2001:db8:1::10"]

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.comparable import is_link_local
 from engine.diff import diff
 from engine.merge import merge
 from engine.normalize import normalize
+from engine.validate import validate
 from engine.verify import verify
 
 _MAC_UPPER = "02:AA:BB:CC:DD:0E"
@@ -64,3 +66,73 @@ def test_a_different_mac_in_lower_case_is_a_change_shown_in_upper_case() -> None
     )
     (mismatch,) = verify(desired, merged, current)
     assert mismatch.path == "eth1.mac-address"
+
+
+# -- 3. IPv6 link-local addresses: shown, never asked for nor compared ---------------------
+
+_LL = {"ip": "fe80::ff:fe00:101", "prefix-length": 64}
+_GLOBAL = {"ip": "2001:db8:1::10", "prefix-length": 64}
+
+
+def _host_with_link_local() -> dict[str, Any]:
+    state = _host()
+    _eth1(state)["ipv6"] = {"enabled": True, "dhcp": False, "autoconf": False}
+    _eth1(state)["ipv6"]["address"] = [dict(_GLOBAL), dict(_LL)]
+    return state
+
+
+def test_shown_link_local_addresses_applied_back_are_no_change() -> None:
+    current = _host_with_link_local()
+    merged = merge(current, current)
+    assert _eth1(merged)["ipv6"]["address"] == [_GLOBAL], "the merge never asks for one"
+    assert diff(current, merged) == []
+    assert verify(current, merged, current) == []
+    assert validate(current, current) == []  # the host's own link-local: nothing to say
+
+
+def test_a_new_address_list_replaces_the_static_ones_and_leaves_link_local_alone() -> None:
+    current = _host_with_link_local()
+    new = {"ip": "2001:db8:1::99", "prefix-length": 64}
+    desired = {"interfaces": [{"name": "eth1", "ipv6": {"address": [new]}}]}
+    merged = merge(desired, current)
+    (change,) = diff(current, merged)
+    assert (change.path, change.old, change.new) == (
+        "interfaces[eth1].ipv6.address",
+        [_GLOBAL],
+        [new],
+    )
+    live = _host_with_link_local()
+    _eth1(live)["ipv6"]["address"] = [dict(_LL), new]  # the kernel keeps its own
+    assert verify(desired, merged, live) == []
+    _eth1(live)["ipv6"]["address"] = [dict(_LL)]
+    (mismatch,) = verify(desired, merged, live)
+    assert (mismatch.path, mismatch.found) == ("eth1.ipv6.address", [])
+
+
+def test_a_link_local_address_asked_for_is_ignored_with_a_warning() -> None:
+    current = _host_with_link_local()
+    desired = {
+        "interfaces": [
+            {
+                "name": "eth1",
+                "ipv6": {"address": [dict(_GLOBAL), {"ip": "FE80::0:1", "prefix-length": 64}]},
+            }
+        ]
+    }
+    (problem,) = validate(desired, current)
+    assert problem.severity == "warning"
+    assert problem.path == "interfaces[eth1].ipv6.address[1]"
+    assert "fe80::1 is an IPv6 link-local address" in problem.message
+    assert "ignored when applying" in problem.message
+    merged = merge(desired, current)
+    assert _eth1(merged)["ipv6"]["address"] == [_GLOBAL]
+    assert diff(current, merged) == []
+
+
+def test_link_local_is_not_a_static_address_next_to_autoconf() -> None:
+    """Shown next to ``autoconf: true`` it is no "static address with autoconf" error."""
+    current = _host_with_link_local()
+    _eth1(current)["ipv6"].update(autoconf=True, dhcp=True, address=[dict(_LL)])
+    assert [p for p in validate(current, current) if p.is_error] == []
+    assert is_link_local("fe80::1") and is_link_local("febf::1%eth1")
+    assert not is_link_local("fec0::1") and not is_link_local("169.254.1.1")
