@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine import keys as k
-from engine.comparable import is_link_local, link_local_entry
+from engine.comparable import GROUP_FORWARD_MASK, GROUP_FWD_MASK, is_link_local, link_local_entry
 from engine.errors import Problem
 from engine.normalize import canonical_ip
 from engine.rules_context import Ctx, to_int
@@ -173,6 +173,23 @@ def _check_ids(ctx: Ctx) -> None:
                 )
 
 
+def _check_bridge_mask(ctx: Ctx) -> None:
+    """``group-fwd-mask`` is ``group-forward-mask`` by its kernel name: two values conflict."""
+    for i, iface in ctx.live():
+        bridge = iface.get(k.BRIDGE)
+        opts = bridge.get(k.OPTIONS) if isinstance(bridge, dict) else None
+        if not isinstance(opts, dict) or GROUP_FWD_MASK not in opts:
+            continue
+        one, other = opts.get(GROUP_FORWARD_MASK), opts[GROUP_FWD_MASK]
+        if one is not None and to_int(one) != to_int(other):
+            ctx.error(
+                ctx.path(k.INTERFACES, i, k.BRIDGE, k.OPTIONS, GROUP_FWD_MASK),
+                f"{GROUP_FWD_MASK} {other} and {GROUP_FORWARD_MASK} {one} differ, but they are "
+                "one setting (nmstate accepts both names)",
+                "give one of them, or the same value to both",
+            )
+
+
 def _check_macsec(ctx: Ctx) -> None:
     """MKA needs both halves of the pre-shared key: the CAK and its name (CKN), or neither."""
     for i, iface in ctx.live():
@@ -277,6 +294,7 @@ def semantic_problems(
     _check_link_local(ctx)
     _check_mtu(ctx)
     _check_ids(ctx)
+    _check_bridge_mask(ctx)
     _check_macsec(ctx)
     _check_bond(ctx)
     if kernel_missing_types:

@@ -68,6 +68,7 @@ BRIDGE_OPTS: dict[str, tuple[str, Any]] = {
     "vlan-protocol": ("vlan-protocol", "802.1q"),
     "group-forward-mask": ("group-forward-mask", None),
     "hash-max": ("multicast-hash-max", None),
+    "vlan-default-pvid": ("vlan-default-pvid", None),
     **{
         f"multicast-{o}": (f"multicast-{o}", None)
         for o in (

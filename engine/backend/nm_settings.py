@@ -141,6 +141,8 @@ def _type_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None
                 section[prop] = opts["stp"][key]
         for key, (prop, _d) in BRIDGE_OPTS.items():
             value = opts.get(key)
+            if key == "group-forward-mask" and value is None:
+                value = opts.get("group-fwd-mask")  # its kernel name; validation refuses two
             if key == "vlan-protocol" and value is not None:
                 value = VLAN_PROTOCOLS[str(value).lower()]
             elif key == "multicast-router" and isinstance(value, int):

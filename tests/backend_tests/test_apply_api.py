@@ -65,7 +65,7 @@ def test_apply_commit_false_then_rollback(env: Sandbox) -> None:
     assert _eth1_ipv4() == [ip("192.0.2.60", 24)]
     assert engine.show()["hostname"]["config"] == "api-host"
     assert engine.rollback(cp) == cp.path
-    assert engine.show() == before
+    assert comparable(engine.show()) == comparable(before)  # but for the bridge timers
     with pytest.raises(ApplyFailed, match="nothing to roll back"):
         engine.rollback()
 
@@ -95,7 +95,7 @@ def test_apply_invalid_touches_nothing(env: Sandbox) -> None:
                 ]
             }
         )
-    assert engine.show() == before
+    assert comparable(engine.show()) == comparable(before)  # but for the bridge timers
 
 
 def test_validate_and_gen_conf_need_no_host() -> None:

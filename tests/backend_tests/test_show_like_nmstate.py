@@ -4,6 +4,7 @@ MACs in upper case (issue 11)."""
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from nmtui_state.sandbox import Sandbox
 from tests.backend_tests.apply_helpers import (
@@ -75,3 +76,41 @@ async def test_link_local_addresses_are_shown_and_one_asked_for_is_ignored(
     assert any("fe80::1 is an IPv6 link-local address" in w for w in result.prepared.warnings)
     (profile,) = (await profile_ifaces(demo_sandbox))["eth1"]
     assert [a["address"] for a in profile["ipv6"]["address-data"]] == ["2001:db8:1::10"]
+
+
+async def test_bridge_options_the_kernel_reports_are_shown_and_applied(
+    demo_sandbox: Sandbox,
+) -> None:
+    opts = by_name(await live_shown(demo_sandbox))["br0"]["bridge"]["options"]
+    assert isinstance(opts["gc-timer"], int) and opts["hello-timer"] == 0  # STP is off
+    assert opts["group-addr"] == "01:80:C2:00:00:00"
+    assert (opts["group-forward-mask"], opts["group-fwd-mask"]) == (0, 0)
+    assert (opts["hash-max"], opts["multicast-router"], opts["multicast-querier"]) == (
+        4096,
+        "auto",
+        False,
+    )
+    assert opts["multicast-membership-interval"] == 26000
+    asked = {
+        "hash-max": 1024,
+        "group-fwd-mask": 8,
+        "group-addr": "01:80:c2:00:00:0e",
+        "multicast-router": "enabled",
+        "multicast-querier": True,
+        "multicast-query-interval": 20000,
+        "multicast-last-member-count": 3,
+    }
+    state = {"interfaces": [{"name": "br0", "type": "linux-bridge", "bridge": {"options": asked}}]}
+    result = await apply(demo_sandbox, state)
+    assert result.prepared.plan.describe() == ["br0: modify profile, reapply"]
+    now = by_name(await live_shown(demo_sandbox))["br0"]["bridge"]["options"]
+    assert {key: now[key] for key in asked} == {
+        **asked,
+        "group-addr": "01:80:C2:00:00:0E",
+        "group-fwd-mask": 8,
+    }
+    assert now["group-forward-mask"] == 8
+    # What show says of br0, timers included, applied back: nothing to do.
+    shown = cli(demo_sandbox, "show", "br0")
+    again = await apply(demo_sandbox, yaml.safe_load(shown.stdout))
+    assert again.prepared.changes == [] and again.prepared.plan.steps == []

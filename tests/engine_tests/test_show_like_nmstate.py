@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.backend.nm_settings import iface_to_settings
 from engine.comparable import is_link_local
 from engine.diff import diff
 from engine.merge import merge
@@ -136,3 +137,97 @@ def test_link_local_is_not_a_static_address_next_to_autoconf() -> None:
     assert [p for p in validate(current, current) if p.is_error] == []
     assert is_link_local("fe80::1") and is_link_local("febf::1%eth1")
     assert not is_link_local("fec0::1") and not is_link_local("169.254.1.1")
+
+
+# -- 4. Linux bridge options: every one shown, the timers never compared -------------------
+
+
+def _bridge_host(**opts: Any) -> dict[str, Any]:
+    options = {
+        "stp": {"enabled": False},
+        "gc-timer": 29594,
+        "hello-timer": 0,
+        "group-addr": "01:80:C2:00:00:00",
+        "group-forward-mask": 0,
+        "group-fwd-mask": 0,
+        "hash-max": 4096,
+        "multicast-router": "auto",
+        "multicast-querier": False,
+        "multicast-query-interval": 12500,
+        **opts,
+    }
+    return normalize(
+        {
+            "interfaces": [
+                {
+                    "name": "br0",
+                    "type": "linux-bridge",
+                    "state": "up",
+                    "bridge": {"options": options, "port": []},
+                }
+            ]
+        }
+    )
+
+
+def _opts(state: dict[str, Any]) -> dict[str, Any]:
+    br0 = next(i for i in state["interfaces"] if i["name"] == "br0")
+    options: dict[str, Any] = br0["bridge"]["options"]
+    return options
+
+
+def test_shown_bridge_options_applied_back_are_no_change_though_the_timers_moved() -> None:
+    shown = _bridge_host()
+    later = _bridge_host(**{"gc-timer": 12, "hello-timer": 150})  # the next read
+    merged = merge(shown, later)
+    assert not {"gc-timer", "hello-timer", "group-fwd-mask"} & set(_opts(merged))
+    assert diff(later, merged) == []
+    assert verify(shown, merged, later) == []
+    assert [p for p in validate(shown, later) if p.is_error] == []
+
+
+def test_a_settable_option_is_a_change_and_group_fwd_mask_is_group_forward_mask() -> None:
+    current = _bridge_host()
+    desired = {
+        "interfaces": [
+            {"name": "br0", "bridge": {"options": {"hash-max": 1024, "group-fwd-mask": 8}}}
+        ]
+    }
+    merged = merge(desired, current)
+    assert [(c.path, c.old, c.new) for c in diff(current, merged)] == [
+        ("interfaces[br0].bridge.options.group-forward-mask", 0, 8),
+        ("interfaces[br0].bridge.options.hash-max", 4096, 1024),
+    ]
+    live = _bridge_host(**{"hash-max": 1024, "group-forward-mask": 8, "group-fwd-mask": 8})
+    assert verify(desired, merged, live) == []
+    (mismatch,) = verify(desired, merged, _bridge_host(**{"hash-max": 1024}))
+    assert mismatch.path == "br0.bridge.options.group-forward-mask"
+
+
+def test_the_two_names_of_the_mask_with_two_values_are_refused() -> None:
+    desired = {
+        "interfaces": [
+            {
+                "name": "br0",
+                "type": "linux-bridge",
+                "bridge": {"options": {"group-forward-mask": 8, "group-fwd-mask": 16}},
+            }
+        ]
+    }
+    (problem,) = validate(desired, _bridge_host())
+    assert problem.is_error and problem.path == "interfaces[br0].bridge.options.group-fwd-mask"
+    assert "one setting" in problem.message
+
+
+def test_the_profile_carries_the_mask_by_either_name_and_the_default_pvid() -> None:
+    iface = {
+        "name": "br0",
+        "type": "linux-bridge",
+        "bridge": {
+            "options": {"group-fwd-mask": 8, "vlan-default-pvid": 1, "gc-timer": 5},
+            "port": [],
+        },
+    }
+    bridge = iface_to_settings(iface, {"interfaces": [iface]})["bridge"]
+    assert bridge["group-forward-mask"] == 8 and bridge["vlan-default-pvid"] == 1
+    assert not any("timer" in prop for prop in bridge)
