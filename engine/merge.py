@@ -25,7 +25,8 @@ against. The rules, in nmstate's spirit:
   addresses or DHCP without ``enabled`` turns the family on; turning DHCP
   or autoconf on without listing addresses drops static ones (nmstate
   refuses the mix unless ``allow-extra-address``); a new bond mode
-  discards the old mode's options.
+  discards the old mode's options; ``description: ""`` removes a description
+  and is nothing where there is none.
 
 What ``show`` reports but no apply sets (IPv6 link-local addresses, bridge
 timers: :mod:`engine.comparable`) is left out of both sides, so the result
@@ -156,7 +157,15 @@ def _merge_iface(cur: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
     merged: dict[str, Any] = deep_merge(base, wanted)
     _fix_family(merged, wanted)
     _fix_loopback(merged)
+    _drop_empty_description(merged, cur)
     return merged
+
+
+def _drop_empty_description(merged: dict[str, Any], cur: dict[str, Any]) -> None:
+    """``description: ""`` removes a description; where there is none it says nothing
+    (as nmstate, which reads a profile without one as ``""``), so it is no change."""
+    if merged.get(k.DESCRIPTION) == "" and not cur.get(k.DESCRIPTION):
+        del merged[k.DESCRIPTION]
 
 
 class _Interfaces:
@@ -317,6 +326,7 @@ def _merge_interfaces(want: dict[str, Any], have: dict[str, Any]) -> tuple[list[
         elif pos is None:
             new = dict(w)
             _fix_family(new, w)
+            _drop_empty_description(new, {})
             ifaces.add(new)
         else:
             ifaces.items[pos] = _merge_iface(ifaces.items[pos], w)

@@ -20,7 +20,6 @@ from engine.topology import by_name
 
 _PORT_VLAN = re.compile(r"\.port\[[^\]]+\]\.vlan$")  # a bridge port's VLANs, not a vlan link
 UNVERIFIED_KEYS = {
-    "description",
     "802.1x",
     "ethtool",
     "lldp",
@@ -150,6 +149,10 @@ def _verify_iface(
     body = _asked(
         merged, {key: v for key, v in want.items() if key not in (k.NAME, k.TYPE, k.STATE)}
     )
+    if k.DESCRIPTION in want:  # none is shown as nothing: nmstate reads it as ""
+        asked, found = body.pop(k.DESCRIPTION, "") or "", live.get(k.DESCRIPTION) or ""
+        if asked != found:
+            out.append(Mismatch(f"{name}.{k.DESCRIPTION}", asked, found or None))
     _compare(name, body, live, out)
 
 

@@ -37,6 +37,7 @@ from engine.backend.nm_names import (
     MACVLAN_MODES,
     MCAST_ROUTER,
     NM_TYPE,
+    NMSTATE_DESCRIPTION,
     PORT_TYPE,
     STP_OPTS,
     VLAN_FLAG_LOOSE,
@@ -290,6 +291,9 @@ def iface_to_settings(
     if isinstance(iface.get("lldp"), dict) and iface["lldp"].get(k.ENABLED) is not None:
         con["lldp"] = 1 if iface["lldp"][k.ENABLED] else 0
     nm: dict[str, dict[str, Any]] = {"connection": con}
+    if isinstance(iface.get(k.DESCRIPTION), str):  # as nmstate: "" empties the user data
+        text = iface[k.DESCRIPTION]
+        nm["user"] = {"data": {NMSTATE_DESCRIPTION: text} if text else {}}
     ctrl = find_controller(iface, state, controllers)
     if ctrl is not None:
         con["master"], con["slave-type"] = ctrl[k.NAME], PORT_TYPE[ctrl[k.TYPE]]

@@ -114,3 +114,25 @@ async def test_bridge_options_the_kernel_reports_are_shown_and_applied(
     shown = cli(demo_sandbox, "show", "br0")
     again = await apply(demo_sandbox, yaml.safe_load(shown.stdout))
     assert again.prepared.changes == [] and again.prepared.plan.steps == []
+
+
+async def test_a_description_is_kept_in_the_profile_shown_and_removed(
+    demo_sandbox: Sandbox,
+) -> None:
+    text = "uplink to rack 4"
+    asked = {"interfaces": [{"name": "eth1", "type": "veth", "description": text}]}
+    first = await apply(demo_sandbox, asked)
+    assert first.prepared.plan.describe() == ["eth1: modify profile, reapply"]
+    (profile,) = (await profile_ifaces(demo_sandbox))["eth1"]
+    assert profile["user"]["data"] == {"nmstate.interface.description": text}
+    assert by_name(await live(demo_sandbox))["eth1"]["description"] == text
+    assert f"  description: {text}\n" in cli(demo_sandbox, "show", "eth1").stdout
+    again = await apply(demo_sandbox, asked)
+    assert again.prepared.changes == [] and again.prepared.plan.steps == []
+    cleared = {"interfaces": [{"name": "eth1", "type": "veth", "description": ""}]}
+    await apply(demo_sandbox, cleared)
+    assert "description" not in by_name(await live(demo_sandbox))["eth1"]
+    (profile,) = (await profile_ifaces(demo_sandbox))["eth1"]
+    assert not (profile.get("user") or {}).get("data")
+    last = await apply(demo_sandbox, cleared)
+    assert last.prepared.changes == [] and last.prepared.plan.steps == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.backend.nm_settings import iface_to_settings
+from engine.backend.nm_settings_read import settings_to_iface
 from engine.comparable import is_link_local
 from engine.diff import diff
 from engine.merge import merge
@@ -231,3 +232,56 @@ def test_the_profile_carries_the_mask_by_either_name_and_the_default_pvid() -> N
     bridge = iface_to_settings(iface, {"interfaces": [iface]})["bridge"]
     assert bridge["group-forward-mask"] == 8 and bridge["vlan-default-pvid"] == 1
     assert not any("timer" in prop for prop in bridge)
+
+
+# -- 2. description: kept where nmstate keeps it, in the profile's user data ------------------
+
+
+def _described(text: str | None) -> dict[str, Any]:
+    state = _host()
+    if text is not None:
+        _eth1(state)["description"] = text
+    return state
+
+
+def test_the_same_description_is_no_change_and_another_one_is_one() -> None:
+    current = _described("uplink to rack 4")
+    assert diff(current, merge(current, current)) == []
+    desired = {"interfaces": [{"name": "eth1", "description": "uplink to rack 5"}]}
+    merged = merge(desired, current)
+    (change,) = diff(current, merged)
+    assert (change.path, change.old, change.new) == (
+        "interfaces[eth1].description",
+        "uplink to rack 4",
+        "uplink to rack 5",
+    )
+    (mismatch,) = verify(desired, merged, current)
+    assert mismatch.format() == (
+        "eth1.description: wanted uplink to rack 5, host has uplink to rack 4"
+    )
+    assert verify(desired, merged, _described("uplink to rack 5")) == []
+
+
+def test_an_empty_description_removes_one_and_is_nothing_where_there_is_none() -> None:
+    desired = {"interfaces": [{"name": "eth1", "description": ""}]}
+    current = _described("uplink")
+    merged = merge(desired, current)
+    (change,) = diff(current, merged)
+    assert (change.path, change.old, change.new) == ("interfaces[eth1].description", "uplink", "")
+    assert verify(desired, merged, _described(None)) == []
+    (mismatch,) = verify(desired, merged, current)
+    assert mismatch.path == "eth1.description"
+    bare = _described(None)
+    assert diff(bare, merge(desired, bare)) == []
+    assert verify(desired, merge(desired, bare), bare) == []
+
+
+def test_the_description_travels_in_the_profiles_user_data_as_nmstate_keeps_it() -> None:
+    iface = {"name": "eth1", "type": "ethernet", "description": "uplink"}
+    settings = iface_to_settings(iface, {"interfaces": [iface]})
+    assert settings["user"] == {"data": {"nmstate.interface.description": "uplink"}}
+    assert settings_to_iface(settings)["description"] == "uplink"
+    emptied = iface_to_settings({**iface, "description": ""}, {"interfaces": [iface]})
+    assert emptied["user"] == {"data": {}}
+    assert "description" not in settings_to_iface(emptied)
+    assert "user" not in iface_to_settings({"name": "eth1", "type": "ethernet"}, {})
