@@ -27,6 +27,7 @@ from engine.backend.nm_names import KERNEL_KIND
 from engine.backend.nm_read import read_profiles
 from engine.backend.nm_steps import Device, Plan, Profile
 from engine.checkpoint import Checkpoint
+from engine.comparable import comparable
 from engine.diff import Change, diff
 from engine.effects import Effect, implied, lost_routes, without_lost_routes
 from engine.errors import ApplyFailed, InvalidInput, NmtuiError, NoBackend, Problem
@@ -104,8 +105,8 @@ async def prepare(
     ``profiles`` is NM's profile list (``read_profiles``) when the caller read it
     already, alongside the live state; else it is read here.
     """
-    current = live.state
-    problems = validate(desired, current)
+    problems = validate(desired, live.state)
+    current = comparable(live.state)  # what show adds but no apply sets is no difference
     errors = [p for p in problems if p.is_error]
     if errors:
         if source:

@@ -4,8 +4,9 @@
 property (interfaces matched by name, lists compared whole), so the preview
 can say ``eth1: mtu 1500 → 9000`` instead of dumping two YAML files.
 ``apply_changes`` replays a diff, which lets the tests prove the diff is
-complete: ``apply_changes(current, diff(current, merged)) == merged``.
-Every rendering masks secrets unless asked not to.
+complete: ``apply_changes(current, diff(current, merged)) == merged``. Both
+compare the :mod:`engine.comparable` forms (no link-local addresses, no
+bridge timers). Every rendering masks secrets unless asked not to.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine import keys as k
+from engine.comparable import comparable
 from engine.normalize import clone, normalize
 from engine.secrets import PLACEHOLDER, is_secret_path, mask_value
 from engine.yamlio import dumps
@@ -153,7 +155,7 @@ def _diff_interface(
 
 def diff(current: dict[str, Any], merged: dict[str, Any]) -> list[Change]:
     """Changes that turn ``current`` into ``merged``, in print order."""
-    cur, new = normalize(current), normalize(merged)
+    cur, new = comparable(normalize(current)), comparable(normalize(merged))
     out: list[Change] = []
     for key in _ordered_keys(cur, new, top=True):
         a, b = cur.get(key, _MISSING), new.get(key, _MISSING)
@@ -206,7 +208,7 @@ def _index(state: dict[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], list
 
 def apply_changes(current: dict[str, Any], changes: list[Change]) -> dict[str, Any]:
     """``current`` with ``changes`` replayed (normalized); the inverse check of :func:`diff`."""
-    state = normalize(current)
+    state = comparable(normalize(current))
     by_name, unnamed = _index(state)
     rebuilt = False
     for change in changes:
@@ -243,12 +245,10 @@ def apply_changes(current: dict[str, Any], changes: list[Change]) -> dict[str, A
 
 
 def _fmt(value: Any) -> str:
-    if value is _MISSING:
-        return "(unset)"
+    if value is _MISSING or value is None:
+        return "(unset)" if value is _MISSING else "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if value is None:
-        return "null"
     if isinstance(value, str):
         return value if value else '""'
     if isinstance(value, dict | list):
@@ -387,8 +387,8 @@ def unified(
     current: dict[str, Any], merged: dict[str, Any], show_secrets: bool = False
 ) -> list[tuple[str, str]]:
     """A unified YAML diff as (tag, text): tag "+", "-", " " or "@" (hunk header), no prefix."""
-    before = dumps(mask_value(normalize(current), show_secrets)).splitlines()
-    after = dumps(mask_value(normalize(merged), show_secrets)).splitlines()
+    before = dumps(mask_value(comparable(normalize(current)), show_secrets)).splitlines()
+    after = dumps(mask_value(comparable(normalize(merged)), show_secrets)).splitlines()
     out: list[tuple[str, str]] = []
     for line in difflib.unified_diff(before, after, "current", "merged", lineterm="", n=3):
         if line.startswith(("---", "+++")) and not out:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine import keys as k
+from engine.comparable import comparable_iface
 from engine.errors import Problem
 
 # What of a live interface belongs in a desired state (the rest is runtime data).
@@ -42,7 +43,9 @@ class DraftShapeError(ValueError):
 
 
 def config_of(iface: dict[str, Any]) -> dict[str, Any]:
-    """The configurable part of a live interface (no MAC, no running-only values)."""
+    """The configurable part of a live interface (no MAC, no running-only values: no
+    link-local addresses or bridge timers either, see :mod:`engine.comparable`)."""
+    iface = comparable_iface(iface)
     return {key: copy.deepcopy(iface[key]) for key in CONFIG_KEYS if key in iface}
 
 

@@ -190,8 +190,10 @@ def offline_preview(
     Without NM's profiles there is no plan, so DNS moves and re-created
     profiles are not known; routes, ports and children are.
     """
+    from engine.comparable import comparable
     from engine.merge import merge
 
+    current = comparable(current)  # as merge and diff see it
     merged = merge(desired, current)
     lost = lost_routes(current, merged)
     merged = without_lost_routes(merged, lost)

@@ -25,7 +25,12 @@ against. The rules, in nmstate's spirit:
   addresses or DHCP without ``enabled`` turns the family on; turning DHCP
   or autoconf on without listing addresses drops static ones (nmstate
   refuses the mix unless ``allow-extra-address``); a new bond mode
-  discards the old mode's options.
+  discards the old mode's options; ``description: ""`` removes a description
+  and is nothing where there is none.
+
+What ``show`` reports but no apply sets (IPv6 link-local addresses, bridge
+timers: :mod:`engine.comparable`) is left out of both sides, so the result
+never asks for them.
 
 Pure: no I/O, inputs are never mutated, output is normalized.
 """
@@ -35,6 +40,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine import keys as k
+from engine.comparable import comparable
 from engine.merge_sections import (
     matches_rule,
     merge_dns,
@@ -151,7 +157,15 @@ def _merge_iface(cur: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
     merged: dict[str, Any] = deep_merge(base, wanted)
     _fix_family(merged, wanted)
     _fix_loopback(merged)
+    _drop_empty_description(merged, cur)
     return merged
+
+
+def _drop_empty_description(merged: dict[str, Any], cur: dict[str, Any]) -> None:
+    """``description: ""`` removes a description; where there is none it says nothing
+    (as nmstate, which reads a profile without one as ``""``), so it is no change."""
+    if merged.get(k.DESCRIPTION) == "" and not cur.get(k.DESCRIPTION):
+        del merged[k.DESCRIPTION]
 
 
 class _Interfaces:
@@ -312,6 +326,7 @@ def _merge_interfaces(want: dict[str, Any], have: dict[str, Any]) -> tuple[list[
         elif pos is None:
             new = dict(w)
             _fix_family(new, w)
+            _drop_empty_description(new, {})
             ifaces.add(new)
         else:
             ifaces.items[pos] = _merge_iface(ifaces.items[pos], w)
@@ -322,8 +337,9 @@ def _merge_interfaces(want: dict[str, Any], have: dict[str, Any]) -> tuple[list[
 
 def merge(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     """The full state the host should reach when ``desired`` is applied to ``current``."""
-    want = normalize(desired)
-    out = normalize(current)
+    # Compared forms: a link-local address or a bridge timer is neither asked nor kept.
+    want = comparable(normalize(desired))
+    out = comparable(normalize(current))
     if k.INTERFACES in want or k.INTERFACES in out:
         out[k.INTERFACES], absent = _merge_interfaces(want, out)
     else:

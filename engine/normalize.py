@@ -2,8 +2,10 @@
 
 Merge, diff, revert and the tests all compare states. Two files that differ
 only in how they spell things (``2001:DB8::1`` vs ``2001:db8::1``, ``"ip/24"``
-vs ``{ip, prefix-length}``, interface order) must come out identical here,
-or every diff would be full of noise.
+vs ``{ip, prefix-length}``, ``02:aa:..`` vs ``02:AA:..``, interface order) must
+come out identical here, or every diff would be full of noise. MACs come out
+in upper case, as nmstate prints them; IPs in Python's canonical (lower-case)
+text.
 
 What is *not* touched, on purpose:
 
@@ -32,7 +34,8 @@ from engine.ethtool_names import canonical_section
 from engine.route_rules import canonical_rule
 from engine.topology import ports_of, sort_ports
 
-_MAC_KEYS = frozenset({k.MAC_ADDRESS, k.PERMANENT_MAC_ADDRESS})
+#: MAC-valued keys: nmstate prints MACs in upper case and reads them in any case.
+_MAC_KEYS = frozenset({k.MAC_ADDRESS, k.PERMANENT_MAC_ADDRESS, "group-addr"})
 _ROUTE_IP_KEYS = (k.DESTINATION, k.NEXT_HOP_ADDRESS)
 _RULE_IP_KEYS = (k.IP_FROM, k.IP_TO)
 
@@ -46,17 +49,17 @@ def clone(node: Any) -> Any:
     return node
 
 
-def _clone_lower_macs(node: Any) -> Any:
-    """clone() that also lower-cases MAC addresses on the way (one walk instead of two)."""
+def _clone_upper_macs(node: Any) -> Any:
+    """clone() that also upper-cases MAC addresses on the way (one walk instead of two)."""
     if isinstance(node, dict):
         return {
-            key: value.lower()
+            key: value.upper()
             if key in _MAC_KEYS and isinstance(value, str)
-            else _clone_lower_macs(value)
+            else _clone_upper_macs(value)
             for key, value in node.items()
         }
     if isinstance(node, list | tuple):
-        return [_clone_lower_macs(item) for item in node]
+        return [_clone_upper_macs(item) for item in node]
     return node
 
 
@@ -182,7 +185,7 @@ def _fill_controllers(ifaces: list[Any]) -> None:
 
 def normalize(state: dict[str, Any]) -> dict[str, Any]:
     """A canonical copy of ``state``; idempotent, never mutates its argument."""
-    out: dict[str, Any] = _clone_lower_macs(state)
+    out: dict[str, Any] = _clone_upper_macs(state)
     return normalize_in_place(out)
 
 

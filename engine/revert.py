@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine import keys as k
+from engine.comparable import comparable
 from engine.merge import absent_marker
 from engine.normalize import clone, normalize
 
@@ -106,7 +107,7 @@ def _revert_dns(cur: Any, new: Any) -> Any:
 
 def revert_state(current: dict[str, Any], merged: dict[str, Any]) -> dict[str, Any]:
     """A desired state that, merged onto ``merged``, gives ``current`` back."""
-    cur, new = normalize(current), normalize(merged)
+    cur, new = comparable(normalize(current)), comparable(normalize(merged))
     out: dict[str, Any] = {}
     ifaces = _revert_interfaces(cur, new)
     if ifaces:

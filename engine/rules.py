@@ -20,7 +20,9 @@ from __future__ import annotations
 from typing import Any
 
 from engine import keys as k
+from engine.comparable import GROUP_FORWARD_MASK, GROUP_FWD_MASK, is_link_local, link_local_entry
 from engine.errors import Problem
+from engine.normalize import canonical_ip
 from engine.rules_context import Ctx, to_int
 from engine.rules_link import IFNAMSIZ, check_link
 from engine.rules_topology import (
@@ -94,17 +96,45 @@ def _check_ip(ctx: Ctx) -> None:
             if family == k.IPV4 and k.AUTOCONF in auto:
                 auto.remove(k.AUTOCONF)
             address = section.get(k.ADDRESS)
-            if (
-                auto
-                and isinstance(address, list)
-                and address
-                and section.get(k.ALLOW_EXTRA_ADDRESS) is not True
-            ):
+            if isinstance(address, list):  # link-local ones are the kernel's, not static
+                address = [a for a in address if not link_local_entry(a)]
+            if auto and address and section.get(k.ALLOW_EXTRA_ADDRESS) is not True:
                 ctx.error(
                     ctx.path(k.INTERFACES, i, family, k.ADDRESS),
                     f"static {family} addresses together with {' and '.join(auto)}",
                     f"remove the addresses, set {auto[0]}: false, or set allow-extra-address: true",
                 )
+
+
+def _address_text(entry: Any) -> str | None:
+    """An address list entry's IP in canonical text (``fe80::1`` for ``FE80::0:1/64``)."""
+    ip = entry.get(k.IP) if isinstance(entry, dict) else entry
+    return canonical_ip(ip.partition("/")[0].strip()) if isinstance(ip, str) else None
+
+
+def _check_link_local(ctx: Ctx) -> None:
+    """A link-local IPv6 address is ignored when applying, as nmstate ignores it: say so.
+
+    One the host has already (``show``'s output applied back) is no request and
+    goes unmentioned; the kernel or NetworkManager makes those, not a profile.
+    """
+    for i, iface in ctx.live():
+        section = iface.get(k.IPV6)
+        addrs = section.get(k.ADDRESS) if isinstance(section, dict) else None
+        if not isinstance(addrs, list):
+            continue
+        cur = (ctx.current.get(iface[k.NAME], {}).get(k.IPV6) or {}).get(k.ADDRESS) or []
+        have = {_address_text(a) for a in cur}
+        for j, entry in enumerate(addrs):
+            ip = _address_text(entry)
+            if ip is None or not is_link_local(ip) or ip in have:
+                continue
+            ctx.warn(
+                ctx.path(k.INTERFACES, i, k.IPV6, k.ADDRESS, j),
+                f"{ip} is an IPv6 link-local address (fe80::/10): it is ignored when "
+                "applying, as nmstate ignores it; the kernel gives every IPv6 link one",
+                "remove it from the list (other addresses are applied as usual)",
+            )
 
 
 def _check_mtu(ctx: Ctx) -> None:
@@ -141,6 +171,23 @@ def _check_ids(ctx: Ctx) -> None:
                     f"{section} id {vid} is outside 0-{top}",
                     f"use an id from 0 to {top}",
                 )
+
+
+def _check_bridge_mask(ctx: Ctx) -> None:
+    """``group-fwd-mask`` is ``group-forward-mask`` by its kernel name: two values conflict."""
+    for i, iface in ctx.live():
+        bridge = iface.get(k.BRIDGE)
+        opts = bridge.get(k.OPTIONS) if isinstance(bridge, dict) else None
+        if not isinstance(opts, dict) or GROUP_FWD_MASK not in opts:
+            continue
+        one, other = opts.get(GROUP_FORWARD_MASK), opts[GROUP_FWD_MASK]
+        if one is not None and to_int(one) != to_int(other):
+            ctx.error(
+                ctx.path(k.INTERFACES, i, k.BRIDGE, k.OPTIONS, GROUP_FWD_MASK),
+                f"{GROUP_FWD_MASK} {other} and {GROUP_FORWARD_MASK} {one} differ, but they are "
+                "one setting (nmstate accepts both names)",
+                "give one of them, or the same value to both",
+            )
 
 
 def _check_macsec(ctx: Ctx) -> None:
@@ -244,8 +291,10 @@ def semantic_problems(
     check_cycles(ctx)
     check_routes(ctx)
     _check_ip(ctx)
+    _check_link_local(ctx)
     _check_mtu(ctx)
     _check_ids(ctx)
+    _check_bridge_mask(ctx)
     _check_macsec(ctx)
     _check_bond(ctx)
     if kernel_missing_types:

@@ -24,6 +24,7 @@ from engine.backend.nm_dbus import NMClient
 from engine.backend.nm_read import DEVICE_STATE_ACTIVATED, NMDevice, NMState, read_nm
 from engine.backend.nm_route_rules import rules_from_nm
 from engine.backend.nm_settings_read import (
+    description_of,
     dns_entries,
     dot1x_config,
     ip_config,
@@ -82,6 +83,9 @@ def _profile_view(
     profile = applied.get("connection", {}).get("id")
     if profile and profile != iface[k.NAME]:
         iface[k.PROFILE_NAME] = profile
+    description = description_of(applied)  # shown only when set, as nmstate shows it
+    if description:
+        iface[k.DESCRIPTION] = description
     routes = settings_to_routes(applied)
     for route in routes:
         if k.NEXT_HOP_INTERFACE in route:  # a typed route (blackhole ...) has none

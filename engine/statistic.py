@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine import keys as k
+from engine.comparable import comparable
 from engine.merge import deep_merge, merge
 from engine.normalize import clone, normalize
 from engine.topology import interfaces, is_controller, parent_of, ports_of
@@ -355,7 +356,7 @@ def statistic(desired: dict[str, Any], current: dict[str, Any]) -> Statistic:
     a desired bridge), and it ends up up.
     """
     want = normalize(desired)
-    cur = normalize(current)
+    cur = comparable(normalize(current))  # as merged: no link-local addresses, no timers
     merged = interfaces(merge(want, cur))
     wanted = interfaces(want)
     before = {_key(i): i for i in interfaces(cur)}

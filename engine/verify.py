@@ -3,7 +3,7 @@
 Only what the desired state says is compared (plus the state of every
 interface the merge touched), because everything else in the merged state
 came from the host in the first place. Dynamic values (MACs nobody asked
-for, link-local addresses, counters) never appear here.
+for, link-local addresses, bridge timers, counters) never appear here.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from typing import Any
 
 from engine import keys as k
 from engine.bridge_vlans import vid_map
+from engine.comparable import comparable
 from engine.route_match import route_matches
 from engine.topology import by_name
 
 _PORT_VLAN = re.compile(r"\.port\[[^\]]+\]\.vlan$")  # a bridge port's VLANs, not a vlan link
 UNVERIFIED_KEYS = {
-    "description",
     "802.1x",
     "ethtool",
     "lldp",
@@ -149,6 +149,10 @@ def _verify_iface(
     body = _asked(
         merged, {key: v for key, v in want.items() if key not in (k.NAME, k.TYPE, k.STATE)}
     )
+    if k.DESCRIPTION in want:  # none is shown as nothing: nmstate reads it as ""
+        asked, found = body.pop(k.DESCRIPTION, "") or "", live.get(k.DESCRIPTION) or ""
+        if asked != found:
+            out.append(Mismatch(f"{name}.{k.DESCRIPTION}", asked, found or None))
     _compare(name, body, live, out)
 
 
@@ -247,7 +251,11 @@ def _veth_nics(live: dict[str, dict[str, Any]]) -> set[str]:
 
 
 def verify(desired: dict[str, Any], merged: dict[str, Any], live: dict[str, Any]) -> list[Mismatch]:
-    """Differences between what ``desired`` (merged onto the host) asks and the ``live`` state."""
+    """Differences between what ``desired`` (merged onto the host) asks and the ``live`` state.
+
+    Both in their compared forms: a link-local address or a bridge timer is never a mismatch.
+    """
+    desired, live = comparable(desired), comparable(live)
     out: list[Mismatch] = []
     want, new, have = by_name(desired), _merged_by_name(desired, merged), by_name(live)
     nics = _veth_nics(have)

@@ -47,6 +47,7 @@ def test_import_linter_contracts_hold() -> None:
 PIPELINE = {
     "engine.show",
     "engine.normalize",
+    "engine.comparable",
     "engine.validate",
     "engine.rules",
     "engine.rules_context",

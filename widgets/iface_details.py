@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from engine import keys as k
+from engine.comparable import comparable_iface
 from engine.link_view import (
     MARK_DEFAULT,
     MARK_SSH,
@@ -96,6 +97,9 @@ def render_iface(
     iface = by_name(state).get(name)
     if iface is None:
         return Text(f"{printable(name)}: not in this state", style="dim")
+    # Not the link-local addresses or bridge timers: a timer frozen at the read is no
+    # information, and the pane shows what is configured.
+    iface = comparable_iface(iface)
     nm_state = str(iface.get(k.STATE, k.UP))
     head = Text.assemble(
         (printable(name), "bold"),

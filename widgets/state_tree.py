@@ -17,6 +17,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from engine import keys as k
+from engine.comparable import link_local_entry
 from engine.link_view import MARK_DEFAULT, state_words
 from engine.textsafe import printable
 from engine.topology import Node, by_name, tree
@@ -45,8 +46,10 @@ class NodeRef:
 
 
 def _first_address(iface: dict[str, Any]) -> str:
+    """The first address that says something: not a link-local one (every IPv6 link has it)."""
     for family in (k.IPV4, k.IPV6):
         addrs = (iface.get(family) or {}).get(k.ADDRESS) or []
+        addrs = [a for a in addrs if not link_local_entry(a)]
         if addrs:
             return f"{addrs[0][k.IP]}/{addrs[0][k.PREFIX_LENGTH]}"
     if (iface.get(k.IPV4) or {}).get(k.DHCP):

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine import keys as k
+from engine.backend.netlink_bridge import bridge_options, bridge_port
 from engine.backend.netlink_routes import DUMP_TYPES, routes_of
 from engine.backend.netlink_typed import typed_routes
 from engine.backend.netns import netlink_fd
-from engine.bridge_vlans import ranges_from_kernel, section_from_ranges
 
 # rtnetlink link kind -> schema interface type
 KIND_TO_TYPE: dict[str, str] = {
@@ -39,7 +39,6 @@ RTEXT_FILTER_BRVLAN_COMPRESSED = 0x4  # port VLANs in the dump, ranges as begin/
 IFF_UP = 1
 IFF_LOWER_UP = 0x10000  # carrier
 IFF_PROMISC = 0x100
-CENTISECONDS = 100
 
 
 @dataclass
@@ -116,7 +115,8 @@ def plain_link(msg: Any) -> dict[str, Any]:
     """An RTM_NEWLINK (pyroute2 message) as the plain dict the shaping code reads.
 
     ``data`` and ``slave_data`` (IFLA_INFO_DATA / IFLA_INFO_SLAVE_DATA) stay
-    lazy: a bridge carries some forty options, of which a handful are shown.
+    lazy: a bridge carries some forty options, of which about twenty are shown
+    (:mod:`engine.backend.netlink_bridge`).
     """
     nlas = NLAs(msg)
     link: dict[str, Any] = {"index": msg["index"], "flags": msg["flags"]}
@@ -137,36 +137,6 @@ def _iface_type(link: dict[str, Any]) -> str:
     if link.get("ifname") == "lo":
         return k.LOOPBACK
     return k.ETHERNET if link.get("address") else k.UNKNOWN
-
-
-def _bridge_options(data: Any) -> dict[str, Any]:
-    get = data.get
-    return {
-        "stp": {
-            k.ENABLED: bool(get("IFLA_BR_STP_STATE")),
-            "forward-delay": get("IFLA_BR_FORWARD_DELAY", 0) // CENTISECONDS,
-            "hello-time": get("IFLA_BR_HELLO_TIME", 0) // CENTISECONDS,
-            "max-age": get("IFLA_BR_MAX_AGE", 0) // CENTISECONDS,
-            k.PRIORITY: get("IFLA_BR_PRIORITY"),
-        },
-        "mac-ageing-time": get("IFLA_BR_AGEING_TIME", 0) // CENTISECONDS,
-        "multicast-snooping": bool(get("IFLA_BR_MCAST_SNOOPING")),
-        "group-forward-mask": get("IFLA_BR_GROUP_FWD_MASK", 0),
-    }
-
-
-def _bridge_port(link: dict[str, Any], vlans: list[tuple[int, int]] | None) -> dict[str, Any]:
-    data = link.get("slave_data")
-    port: dict[str, Any] = {k.NAME: link.get("ifname")}
-    if data is not None:
-        port["stp-priority"] = data.get("IFLA_BRPORT_PRIORITY")
-        port["stp-path-cost"] = data.get("IFLA_BRPORT_COST")
-        port["stp-hairpin-mode"] = bool(data.get("IFLA_BRPORT_MODE"))
-    if vlans is not None:
-        ranges = ranges_from_kernel(vlans)
-        if ranges:
-            port[k.VLAN] = section_from_ranges(ranges)
-    return port
 
 
 def vlan_filtering(link: dict[str, Any]) -> bool:
@@ -214,7 +184,7 @@ def _type_section(iface: dict[str, Any], link: dict[str, Any], names: dict[int, 
     if kind == "veth" and base:
         iface[k.VETH] = {k.PEER: base}
     elif kind == "bridge" and data is not None:
-        iface[k.BRIDGE] = {k.OPTIONS: _bridge_options(data), k.PORT: []}
+        iface[k.BRIDGE] = {k.OPTIONS: bridge_options(data), k.PORT: []}
     elif kind == "vxlan" and data is not None:
         section: dict[str, Any] = {
             k.ID: data.get("IFLA_VXLAN_ID"),
@@ -324,7 +294,7 @@ def shape_kernel(
         }
         mac = link.get("address")
         if mac and iface[k.TYPE] != k.LOOPBACK:
-            iface[k.MAC_ADDRESS] = mac.lower()
+            iface[k.MAC_ADDRESS] = mac.upper()  # as nmstate prints MACs
         master = link.get("master")
         if master:
             iface[k.CONTROLLER] = names.get(master, str(master))
@@ -338,7 +308,7 @@ def shape_kernel(
         if controller is not None and controller[k.TYPE] == k.LINUX_BRIDGE:
             filtering = port_vlans is not None and master in filtering_bridges
             vlans = (port_vlans or {}).get(link["index"], []) if filtering else None
-            controller[k.BRIDGE][k.PORT].append(_bridge_port(link, vlans))
+            controller[k.BRIDGE][k.PORT].append(bridge_port(link, vlans))
         elif controller is not None and controller[k.TYPE] in (k.BOND, k.VRF):
             section = k.LINK_AGGREGATION if controller[k.TYPE] == k.BOND else k.VRF
             controller.setdefault(section, {}).setdefault(k.PORT, []).append(link.get("ifname"))
@@ -348,12 +318,11 @@ def shape_kernel(
             continue
         iface = owner
         family = k.IPV4 if addr["family"] == socket.AF_INET else k.IPV6
-        ip = addr.get("address")
-        if family == k.IPV6 and ip.startswith("fe80:"):
-            iface[k.IPV6][k.ENABLED] = True  # link-local: IPv6 is on, but nmstate hides it
-            continue
+        # Link-local ones (fe80::/10) too, in the kernel's order, as nmstate 2 shows them;
+        # merge, diff and verify leave them out (engine.comparable).
         iface[family][k.ENABLED] = True
-        iface[family][k.ADDRESS].append({k.IP: ip, k.PREFIX_LENGTH: addr["prefixlen"]})
+        entry = {k.IP: addr.get("address"), k.PREFIX_LENGTH: addr["prefixlen"]}
+        iface[family][k.ADDRESS].append(entry)
     for msg in routes:
         state.routes += routes_of(msg, NLAs(msg), names)
     return state

@@ -68,6 +68,7 @@ BRIDGE_OPTS: dict[str, tuple[str, Any]] = {
     "vlan-protocol": ("vlan-protocol", "802.1q"),
     "group-forward-mask": ("group-forward-mask", None),
     "hash-max": ("multicast-hash-max", None),
+    "vlan-default-pvid": ("vlan-default-pvid", None),
     **{
         f"multicast-{o}": (f"multicast-{o}", None)
         for o in (
@@ -108,3 +109,6 @@ DOT1X_PROPS: dict[str, str] = {  # schema 802.1x key → NM 802-1x property
     "phase2-auth": "phase2-auth",
 }
 CERT_KEYS = frozenset({"ca-cert", "client-cert", "private-key"})
+#: Where nmstate keeps an interface's ``description``: a key of the profile's ``user``
+#: setting (user data NetworkManager stores and ignores; NM 1.42 has no description).
+NMSTATE_DESCRIPTION = "nmstate.interface.description"

@@ -37,6 +37,7 @@ from engine.backend.nm_names import (
     MACVLAN_MODES,
     MCAST_ROUTER,
     NM_TYPE,
+    NMSTATE_DESCRIPTION,
     PORT_TYPE,
     STP_OPTS,
     VLAN_FLAG_LOOSE,
@@ -141,6 +142,8 @@ def _type_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None
                 section[prop] = opts["stp"][key]
         for key, (prop, _d) in BRIDGE_OPTS.items():
             value = opts.get(key)
+            if key == "group-forward-mask" and value is None:
+                value = opts.get("group-fwd-mask")  # its kernel name; validation refuses two
             if key == "vlan-protocol" and value is not None:
                 value = VLAN_PROTOCOLS[str(value).lower()]
             elif key == "multicast-router" and isinstance(value, int):
@@ -288,6 +291,9 @@ def iface_to_settings(
     if isinstance(iface.get("lldp"), dict) and iface["lldp"].get(k.ENABLED) is not None:
         con["lldp"] = 1 if iface["lldp"][k.ENABLED] else 0
     nm: dict[str, dict[str, Any]] = {"connection": con}
+    if isinstance(iface.get(k.DESCRIPTION), str):  # as nmstate: "" empties the user data
+        text = iface[k.DESCRIPTION]
+        nm["user"] = {"data": {NMSTATE_DESCRIPTION: text} if text else {}}
     ctrl = find_controller(iface, state, controllers)
     if ctrl is not None:
         con["master"], con["slave-type"] = ctrl[k.NAME], PORT_TYPE[ctrl[k.TYPE]]

@@ -24,6 +24,7 @@ from engine.backend.nm_names import (
     IFACE_TYPE,
     IPVLAN_MODES,
     MACVLAN_MODES,
+    NMSTATE_DESCRIPTION,
     STP_OPTS,
     VLAN_FLAG_LOOSE,
     VLAN_FLAG_REORDER,
@@ -42,6 +43,12 @@ def _mac_text(value: Any) -> str | None:
     if isinstance(value, str) and value.count(":") == 5:
         return value.upper()
     return None
+
+
+def description_of(nm: dict[str, Any]) -> str | None:
+    """The interface ``description`` a profile keeps where nmstate keeps it (user data)."""
+    text = ((nm.get("user") or {}).get("data") or {}).get(NMSTATE_DESCRIPTION)
+    return str(text) if text else None
 
 
 def ip_config(sec: dict[str, Any] | None, family: str, kind: str) -> dict[str, Any]:
@@ -209,6 +216,8 @@ def settings_to_iface(nm: dict[str, Any], device_type: str | None = None) -> dic
     }
     if con.get("id") and con["id"] != name:
         iface[k.PROFILE_NAME] = con["id"]
+    if description_of(nm):
+        iface[k.DESCRIPTION] = description_of(nm)
     if con.get("master"):
         iface[k.CONTROLLER] = con["master"]
     mtu_sec = {k.LOOPBACK: "loopback", k.INFINIBAND: "infiniband"}.get(kind, "802-3-ethernet")

@@ -93,6 +93,7 @@ SIGNATURES: dict[tuple[str, str], str] = {
     ("bridge-port", "vlans"): "aa{sv}",
     # bond
     ("bond", "options"): "a{ss}",
+    ("user", "data"): "a{ss}",
     # vlan
     ("vlan", "parent"): "s",
     ("vlan", "id"): "u",

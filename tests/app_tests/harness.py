@@ -62,15 +62,19 @@ def show(sb: Sandbox) -> str:
 
     A rollback that re-activates br0 re-creates its veth ports, and with them
     their peers (new MAC, link down): the far end of a cable, not host config.
+    In the compared form (:mod:`engine.comparable`): the bridge timers count down
+    between two reads, and a link-local address comes back when the kernel gets to it.
     """
     import yaml
+
+    from engine.comparable import comparable
 
     out = subprocess.run(
         [EXE, "show"], env=sb.env(), capture_output=True, text=True, timeout=60, check=True
     )
     state = yaml.safe_load(out.stdout)
     state["interfaces"] = [i for i in state["interfaces"] if i.get("state") != "ignore"]
-    return yaml.safe_dump(state, sort_keys=False)
+    return yaml.safe_dump(comparable(state), sort_keys=False)
 
 
 def settled_show(sb: Sandbox, expected: str, timeout: float = 10.0) -> str:

@@ -17,7 +17,9 @@ import yaml
 from engine.apply import ApplyResult, apply_async
 from engine.backend.nm_dbus import NMClient
 from engine.backend.nm_read import read_profiles
+from engine.comparable import comparable
 from engine.show import read_live
+from engine.yamlio import dumps
 from nmtui_state.sandbox import Sandbox
 
 EXE = str(Path(sys.executable).parent / "nmtui-state")
@@ -39,15 +41,23 @@ def cli(
 
 
 def show_text(sb: Sandbox) -> str:
-    """``nmtui-state show`` output: the byte-exact picture rollbacks are judged by."""
+    """``nmtui-state show`` output, the picture rollbacks are judged by, in its compared
+    form: without what changes by itself (bridge timers) or comes with a link when the
+    kernel gets round to it (IPv6 link-local addresses), see :mod:`engine.comparable`."""
     out = cli(sb, "show")
     assert out.returncode == 0, out.stderr
-    return out.stdout
+    return dumps(comparable(yaml.safe_load(out.stdout)))
+
+
+async def live_shown(sb: Sandbox) -> dict[str, Any]:
+    """The host's state as ``show`` builds it (in process: faster than the CLI)."""
+    return (await read_live(sb.bus_address, sb.name)).state
 
 
 async def live(sb: Sandbox) -> dict[str, Any]:
-    """The host's state as ``show`` builds it (in process: faster than the CLI)."""
-    return (await read_live(sb.bus_address, sb.name)).state
+    """:func:`live_shown` in the form apply compares (no link-local addresses, no bridge
+    timers): what the round trips check, without the values no apply sets."""
+    return comparable(await live_shown(sb))
 
 
 def by_name(state: dict[str, Any]) -> dict[str, dict[str, Any]]:

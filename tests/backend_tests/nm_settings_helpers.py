@@ -66,6 +66,7 @@ ALL_TYPES: dict[str, Any] = {
             "state": "up",
             "mtu": 9000,
             "mac-address": "02:00:00:00:00:02",
+            "description": "uplink; rack=4 #a",  # nmstate's user data key, keyfile-escaped
             "ipv4": {"enabled": True, "dhcp": True},
             "ipv6": {"enabled": True, "dhcp": True, "autoconf": True},
         },

@@ -29,21 +29,27 @@ def test_canonical_ip(text: str, want: str) -> None:
     assert canonical_ip(text) == want
 
 
-def test_macs_lowercase_everywhere() -> None:
+def test_macs_upper_case_everywhere_as_nmstate_prints_them() -> None:
     state = normalize(
         {
             "interfaces": [
                 {
                     "name": "eth0",
-                    "mac-address": "52:54:00:AB:CD:EF",
-                    "permanent-mac-address": "AA:BB:CC:DD:EE:FF",
+                    "mac-address": "52:54:00:ab:cd:ef",
+                    "permanent-mac-address": "aa:bb:cc:dd:ee:FF",
+                },
+                {
+                    "name": "br0",
+                    "type": "linux-bridge",
+                    "bridge": {"options": {"group-addr": "01:80:c2:00:00:0e"}},
                 },
             ]
         }
     )
     eth0 = _iface(state, "eth0")
-    assert eth0["mac-address"] == "52:54:00:ab:cd:ef"
-    assert eth0["permanent-mac-address"] == "aa:bb:cc:dd:ee:ff"
+    assert eth0["mac-address"] == "52:54:00:AB:CD:EF"
+    assert eth0["permanent-mac-address"] == "AA:BB:CC:DD:EE:FF"
+    assert _iface(state, "br0")["bridge"]["options"]["group-addr"] == "01:80:C2:00:00:0E"
 
 
 def test_address_strings_become_dicts_and_order_is_kept() -> None:
