@@ -155,6 +155,10 @@ def _structure(
         why = "its profile is deleted and created anew, so the link goes down briefly"
         out.append(Effect(name, "re-created", why))
     for step in plan.steps:
+        if step.action == "recreate":
+            why = f"{step.why}: a live link cannot change that, so NM deletes and re-makes it"
+            out.append(Effect(step.iface, "re-created", why))
+    for step in plan.steps:
         up = (was.get(step.iface) or {}).get(k.STATE) == k.UP
         if step.action == "activate" and up and step.profile and step.iface not in replaced:
             why = "a profile is activated on it (not reapplied), so it re-connects"

@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from engine import keys as k
+from engine.backend.nm_recreate import recreates_link
 from engine.backend.nm_routes import carrier
 from engine.backend.nm_settings import iface_to_settings
 from engine.backend.nm_steps import Device, Plan, Profile, Step
@@ -184,12 +185,15 @@ def _differs(existing: dict[str, dict[str, Any]], wanted: dict[str, dict[str, An
 
 
 def _pinned(old: Profile | None, key: str) -> bool:
-    """Whether the existing profile sets the MTU / MAC itself (then it stays pinned)."""
+    """Whether the existing profile sets the MTU / MAC / promiscuous mode itself (then it
+    stays pinned)."""
     if old is None:
         return False
     for section in ("802-3-ethernet", "loopback"):
         props = old.settings.get(section) or {}
         if key == k.MTU and props.get("mtu"):
+            return True
+        if key == k.ACCEPT_ALL_MACS and props.get("accept-all-mac-addresses", -1) != -1:
             return True
         if key == k.MAC_ADDRESS and (
             props.get("cloned-mac-address") or props.get("assigned-mac-address")
@@ -225,7 +229,7 @@ def _settings(
     """
 
     def keep(key: str) -> bool:
-        if key not in (k.MTU, k.MAC_ADDRESS) or _pinned(old, key):
+        if key not in (k.MTU, k.MAC_ADDRESS, k.ACCEPT_ALL_MACS) or _pinned(old, key):
             return True
         return key in asked and not (key in live and _same(key, asked[key], live[key]))
 
@@ -339,7 +343,13 @@ def make_plan(
             if dev is not None and dev.active_uuid:
                 activations.append(Step("deactivate", name, device=dev.path))
             continue
-        if active is not None and old is not None and _differs(old.settings, settings):
+        change = recreates_link(active.settings, settings) if active is not None else None
+        if active is not None and change:
+            activations.append(
+                Step("recreate", name, profile=active.path, device=dev.path if dev else None)
+            )
+            activations[-1] = replace(activations[-1], why=change)
+        elif active is not None and old is not None and _differs(old.settings, settings):
             activations.append(
                 Step("reapply", name, device=dev.path if dev else None, profile=old.path)
             )

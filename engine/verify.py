@@ -26,7 +26,6 @@ UNVERIFIED_KEYS = {
     k.PROFILE_NAME,
     "dispatch",
     "copy-mac-from",
-    "accept-all-mac-addresses",
 }
 
 

@@ -24,6 +24,7 @@ from engine.backend.nm_dbus import (
     ACTIVE_DEACTIVATED,
     ACTIVE_IFACE,
     CONNECTION_IFACE,
+    DEVICE_DISCONNECTED,
     DEVICE_IFACE,
     NM_IFACE,
     NM_PATH,
@@ -238,6 +239,8 @@ class Executor:
                     await self._activate(step)
             elif step.action == "activate":
                 await self._activate(step)
+            elif step.action == "recreate" and step.device:
+                await self._recreate(step, step.device)
             elif step.action == "deactivate" and step.device:
                 try:
                     await self.client.call(step.device, DEVICE_IFACE, "Disconnect")
@@ -250,6 +253,40 @@ class Executor:
             raise StepFailed(
                 step.iface, f"{what} failed: {exc.text}{refusal_hint(exc.text or '')}"
             ) from exc
+
+    async def _recreate(self, step: Step, device: str, timeout: float = 20.0) -> None:
+        """Deactivate, wait until NM has deleted the link it created, activate again.
+
+        Activating over the old link fails ("no compatible device"): NM removes a
+        software link only once its deactivation is through, so that is waited for
+        (the device's ``Real`` turns false, or the device object goes). A link NM
+        did not create stays: once disconnected it gets a short grace, then the
+        activation goes ahead and NM's own answer is what the user sees.
+        """
+        try:
+            await self.client.call(device, DEVICE_IFACE, "Disconnect")
+        except DBusError as exc:
+            if not _gone(exc):
+                raise
+        loop = asyncio.get_running_loop()
+        deadline, grace = loop.time() + timeout, None
+        while True:
+            try:
+                props = await self.client.get_all(device, DEVICE_IFACE)
+            except DBusError as exc:
+                if _gone(exc):
+                    break
+                raise
+            if not props.get("Real", True):
+                break
+            if int(props.get("State", 0)) <= DEVICE_DISCONNECTED:
+                grace = grace or loop.time() + 2.0
+            if loop.time() > (grace or deadline):
+                if grace is None:
+                    raise StepFailed(step.iface, f"not deactivated within {timeout:.0f} s")
+                break
+            await asyncio.sleep(0.05)  # a short bounded poll: one object, a few rounds
+        await self._activate(step)
 
     async def _activate(self, step: Step) -> None:
         profile = step.profile or self.created.get(step.iface)

@@ -228,6 +228,8 @@ def _link_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None
         nm.setdefault(section, {})["mtu"] = int(iface[k.MTU])
     if iface.get(k.MAC_ADDRESS) and section == "802-3-ethernet":
         wired["assigned-mac-address"] = str(iface[k.MAC_ADDRESS]).upper()
+    if isinstance(iface.get(k.ACCEPT_ALL_MACS), bool) and section == "802-3-ethernet":
+        wired["accept-all-mac-addresses"] = int(iface[k.ACCEPT_ALL_MACS])  # NM: -1 default
     eth = iface.get(k.ETHERNET) or {}
     for key, prop in (
         ("auto-negotiation", "auto-negotiate"),

@@ -227,6 +227,8 @@ def settings_to_iface(nm: dict[str, Any], device_type: str | None = None) -> dic
     mac = _mac_text(wired.get("assigned-mac-address")) or _mac_text(wired.get("cloned-mac-address"))
     if mac:
         iface[k.MAC_ADDRESS] = mac
+    if wired.get("accept-all-mac-addresses", -1) in (0, 1):
+        iface[k.ACCEPT_ALL_MACS] = bool(wired["accept-all-mac-addresses"])
     # NM reports auto-negotiate false by default, meaning "leave the link alone": only
     # worth showing when it is on or speed/duplex are pinned.
     eth = {

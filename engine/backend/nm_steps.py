@@ -34,7 +34,9 @@ class Device:
 class Step:
     """One thing NM is asked to do.
 
-    ``action``: delete-profile, delete-device, add, update, activate, reapply, deactivate.
+    ``action``: delete-profile, delete-device, add, update, activate, reapply, deactivate,
+    recreate (deactivate, wait until NM has removed the link, activate: for a change a
+    live link cannot take, such as a VXLAN's VNI).
     ``level``: the interface's depth below its root (controller → port, base →
     child); the executor runs steps of one phase and level concurrently.
     """
@@ -56,6 +58,7 @@ class Step:
             "activate": "activate",
             "reapply": "reapply",
             "deactivate": "deactivate",
+            "recreate": "re-create the link",
         }
         text = f"{self.iface}: {words.get(self.action, self.action)}"
         return f"{text} ({self.why})" if self.why else text

@@ -46,6 +46,7 @@ SIGNATURES: dict[tuple[str, str], str] = {
     ("connection", "stable-id"): "s",
     # 802-3-ethernet (also carries mtu and the cloned MAC of most software types)
     ("802-3-ethernet", "mtu"): "u",
+    ("802-3-ethernet", "accept-all-mac-addresses"): "i",
     ("802-3-ethernet", "assigned-mac-address"): "s",
     ("802-3-ethernet", "cloned-mac-address"): "ay",
     ("802-3-ethernet", "mac-address"): "ay",

@@ -195,3 +195,59 @@ def test_without_dns_to_carry_no_other_interface_is_touched() -> None:
     desired = {"interfaces": [{"name": "bb0", "type": "linux-bridge", "bridge": {"port": []}}]}
     plan = make_plan(desired, current, merge(desired, current), profiles, devices)
     assert _steps(plan) == [("add", "bb0"), ("activate", "bb0")]
+
+
+def test_a_link_identity_change_recreates_the_link_as_nmstate_does() -> None:
+    """A VLAN's id (or a veth's peer) cannot change on a live link: nmstate deactivates
+    first. Here the plan says ``recreate`` (and why), never a Reapply that NM refuses."""
+    from engine.effects import implied
+
+    for desired in (
+        {"interfaces": [{"name": "v0.10", "type": "vlan", "vlan": {"base-iface": "v0", "id": 11}}]},
+        {"interfaces": [{"name": "v0", "type": "veth", "veth": {"peer": "v0q"}}]},
+    ):
+        plan = _plan(desired)
+        (name,) = [i["name"] for i in desired["interfaces"]]
+        acts = [s for s in plan.steps if s.iface == name and s.action not in ("update",)]
+        assert [s.action for s in acts] == ["recreate"], plan.steps
+        assert acts[0].device and acts[0].profile
+        effects = implied(desired, CURRENT, merge(desired, CURRENT), plan)
+        assert any(e.subject == name and e.what == "re-created" for e in effects), effects
+    (step,) = [
+        s
+        for s in _plan({"interfaces": [{"name": "v0.10", "vlan": {"id": 11}}]}).steps
+        if s.action == "recreate"
+    ]
+    assert step.describe() == "v0.10: re-create the link (vlan id 10 -> 11)"
+    mtu_only = _plan({"interfaces": [{"name": "v0.10", "mtu": 1400}]})
+    assert "recreate" not in [s.action for s in mtu_only.steps]
+
+
+def test_promiscuous_mode_reaches_the_profile_only_when_asked() -> None:
+    """The kernel reports accept-all-mac-addresses for every link; writing it into every
+    profile would pin it. Asked for (and different from the host), it is written."""
+    current = normalize(
+        {
+            "interfaces": [
+                {
+                    "name": "v0",
+                    "type": "veth",
+                    "state": "up",
+                    "accept-all-mac-addresses": False,
+                    "veth": {"peer": "v0p"},
+                }
+            ]
+        }
+    )
+    settings = iface_to_settings({"name": "v0", "type": "veth", "veth": {"peer": "v0p"}}, current)
+    profile = Profile("/Settings/1", settings["connection"]["uuid"], "v0", settings)
+    devices = {"v0": Device("v0", "/Devices/1", profile.uuid)}
+
+    def wired(iface: dict[str, Any]) -> dict[str, Any]:
+        desired = {"interfaces": [{"name": "v0", "type": "veth", **iface}]}
+        plan = make_plan(desired, current, merge(desired, current), [profile], devices)
+        updates = [s.settings for s in plan.steps if s.action == "update" and s.settings]
+        return updates[0]["802-3-ethernet"] if updates else {}
+
+    assert "accept-all-mac-addresses" not in wired({"mtu": 1400})
+    assert wired({"accept-all-mac-addresses": True})["accept-all-mac-addresses"] == 1
