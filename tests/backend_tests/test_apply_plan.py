@@ -251,3 +251,41 @@ def test_promiscuous_mode_reaches_the_profile_only_when_asked() -> None:
 
     assert "accept-all-mac-addresses" not in wired({"mtu": 1400})
     assert wired({"accept-all-mac-addresses": True})["accept-all-mac-addresses"] == 1
+
+
+def test_mtu_on_two_vlans_with_a_shared_base_reaches_each_profile() -> None:
+    """nmstate's ``test_set_mtu_on_two_vlans_with_a_shared_base``, planned (no 8021q here):
+    the base and both VLANs get MTU 2000 in their profiles, the base first, each reapplied."""
+    current = normalize(
+        {
+            "interfaces": [
+                {"name": "v0", "type": "veth", "state": "up", "mtu": 1500, "veth": {"peer": "v0p"}},
+                *(
+                    {
+                        "name": f"v0.{vid}",
+                        "type": "vlan",
+                        "state": "up",
+                        "mtu": 1500,
+                        "vlan": {"base-iface": "v0", "id": vid},
+                    }
+                    for vid in (101, 102)
+                ),
+            ]
+        }
+    )
+    profiles, devices = [], {}
+    for i, iface in enumerate(current["interfaces"]):
+        settings = iface_to_settings(iface, current)
+        uuid = settings["connection"]["uuid"]
+        profiles.append(Profile(f"/Settings/{i}", uuid, iface["name"], settings))
+        devices[iface["name"]] = Device(iface["name"], f"/Devices/{i}", uuid)
+    desired = {"interfaces": [{"name": n, "mtu": 2000} for n in ("v0", "v0.101", "v0.102")]}
+    plan = make_plan(desired, current, merge(desired, current), profiles, devices)
+    updates = {s.iface: s.settings for s in plan.steps if s.action == "update" and s.settings}
+    assert {n: u["802-3-ethernet"]["mtu"] for n, u in updates.items()} == {
+        "v0": 2000,
+        "v0.101": 2000,
+        "v0.102": 2000,
+    }
+    reapplied = [s.iface for s in plan.steps if s.action == "reapply"]
+    assert reapplied[0] == "v0" and sorted(reapplied[1:]) == ["v0.101", "v0.102"]

@@ -4,7 +4,7 @@ it, on a real NetworkManager and kernel, with the demo's eth1 as nmstate's eth1.
 Each test takes eth1 as ``show`` prints it (nmstate's ``statelib.show_only``),
 changes the MTU and applies it back. nmstate's two-VLANs case runs here on two
 MAC-VLANs over eth1 (this kernel has no 8021q); its VLAN form is planned in
-test_apply_plan.
+test_apply_plan (test_mtu_on_two_vlans_with_a_shared_base_reaches_each_profile).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ without a base, without a remote, with learning off), an invalid state leaves th
 host as it was, ``down`` removes the link, a VXLAN created outside NM with no
 remote is shown and removable, the VNI changes in place of the old one, and
 accept-all-mac-addresses toggles. nmstate's bond-based case needs a bonding kernel
-(this one has none); its plan is checked on the engine side in test_plan_order.
+(this one has none): not carried over.
 """
 
 from __future__ import annotations
