@@ -20,14 +20,15 @@ def _alive(session: str) -> bool:
 def _type_until(session: str, text: str, seen: object, tries: int = 3) -> None:
     """Select all (F7) and type ``text`` until the screen shows it.
 
-    Keys that arrive in the same instant as the focus change can reach the
-    form's first field (a Select, which ignores letters); typing again once
-    is then harmless.
+    The bounds are generous (a loaded machine paints late); a wait ends as
+    soon as the screen shows the text. Keys that arrive in the same instant as
+    the focus change can reach the form's first field (a Select, which ignores
+    letters); typing again once is then harmless.
     """
     for _ in range(tries):
         _tmux("send-keys", "-t", session, "F7")
         _tmux("send-keys", "-t", session, "-l", text)
-        if callable(seen) and seen(_wait_screen(session, seen, timeout=3)):
+        if callable(seen) and seen(_wait_screen(session, seen, timeout=8)):
             return
     raise AssertionError(f"{text!r} never reached the YAML editor")
 
@@ -47,19 +48,19 @@ def test_interfaces_as_a_mapping_typed_in_tmux_is_listed_and_the_app_lives() -> 
     try:
         _wait_screen(session, lambda s: "eth3" in s and "Hostname" in s)
         _tmux("send-keys", "-t", session, "e")
-        _wait_screen(session, lambda s: "Draft" in s and "IPv4" in s, timeout=10)
+        _wait_screen(session, lambda s: "Draft" in s and "IPv4" in s, timeout=30)
         _tmux("send-keys", "-t", session, "F2")  # focus the YAML editor
         # The editor starts with br0's config; F7 + typing replaces all of it.
         _type_until(session, "interfaces:", lambda s: "interfaces:" in s and "name: br0" not in s)
         _tmux("send-keys", "-t", session, "Enter")
         _tmux("send-keys", "-t", session, "-l", "  type: veth")
-        screen = _wait_screen(session, lambda s: "expected a list" in s, timeout=10)
+        screen = _wait_screen(session, lambda s: "expected a list" in s, timeout=30)
         assert "expected a list" in screen, screen
         assert "Traceback" not in screen and "AttributeError" not in screen
         # Alive and answering: Tab leaves the editor, Escape goes back to the tree.
         _tmux("send-keys", "-t", session, "F2")
         _tmux("send-keys", "-t", session, "Escape")
-        back = _wait_screen(session, lambda s: "Hostname" in s and "Draft" not in s, timeout=10)
+        back = _wait_screen(session, lambda s: "Hostname" in s and "Draft" not in s, timeout=30)
         assert "Hostname" in back and _alive(session)
     finally:
         subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
