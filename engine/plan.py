@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from engine import keys as k
-from engine.backend.nm_recreate import recreates_link
+from engine.backend.nm_recreate import cannot_reapply, recreates_link
 from engine.backend.nm_routes import carrier
 from engine.backend.nm_settings import iface_to_settings
 from engine.backend.nm_steps import Device, Plan, Profile, Step
@@ -350,8 +350,10 @@ def make_plan(
             )
             activations[-1] = replace(activations[-1], why=change)
         elif active is not None and old is not None and _differs(old.settings, settings):
+            why = cannot_reapply(active.settings, settings) or ""
+            step = "activate" if why else "reapply"
             activations.append(
-                Step("reapply", name, device=dev.path if dev else None, profile=old.path)
+                Step(step, name, device=dev.path if dev else None, profile=old.path, why=why)
             )
         elif active is None:
             activations.append(
