@@ -259,6 +259,21 @@ def _half_applied(prepared: Prepared, cp: Checkpoint, bus_address: str | None) -
     return ApplyFailed("\n".join(lines))
 
 
+def _memory_only_hostname(name: str, source: str) -> Problem:
+    """A static hostname is a file (/etc/hostname): memory-only cannot keep it off the disk.
+
+    nmstate ignores ``hostname.config`` when not saving to disk and then fails
+    its verification; the same refusal comes here before anything is touched.
+    """
+    return Problem(
+        f"{k.HOSTNAME}.{k.CONFIG}",
+        f"the static hostname {name!r} is written to /etc/hostname; a memory-only apply "
+        "cannot set it",
+        "apply without --memory-only, or set hostname.running instead",
+        source=source,
+    )
+
+
 async def apply_async(
     desired: dict[str, Any],
     *,
@@ -292,6 +307,8 @@ async def apply_async(
         finally:
             profiles_task.cancel()  # no-op once it is done
         prepared = await prepare(client, desired, live, source, profiles)
+        if memory_only and prepared.plan.hostname is not None:
+            raise InvalidInput([_memory_only_hostname(prepared.plan.hostname, source)])
         cp = await lifecycle.open_checkpoint(
             client, timeout, live.nm.version, existed=frozenset(by_name(prepared.current))
         )
