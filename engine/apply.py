@@ -122,7 +122,8 @@ async def prepare(
         profiles = await read_profiles(client)
     by_name = _profiles(profiles)
     try:
-        plan = make_plan(desired, current, merged, by_name, _devices(live))
+        global_now = live.nm.global_dns if live.nm is not None else {}
+        plan = make_plan(desired, current, merged, by_name, _devices(live), global_now)
     except ValueError as exc:  # an interface the NM translation cannot express
         raise InvalidInput([Problem("", str(exc), source=source)]) from exc
     warnings = [p.format() for p in problems if not p.is_error]
@@ -319,6 +320,8 @@ async def apply_async(
         if prepared.plan.running_hostname is not None:
             old = (prepared.current.get(k.HOSTNAME) or {}).get(k.RUNNING) or ""
             cp = replace(cp, running_before=str(old))
+        if prepared.plan.global_dns is not None:  # NM 1.42's checkpoint does not cover it
+            cp = replace(cp, global_dns_before=dict(live.nm.global_dns))
         notes = lifecycle.guard(cp, bus_address, keep_record=not commit)
         try:
             async with lifecycle.keep_alive(client, cp):

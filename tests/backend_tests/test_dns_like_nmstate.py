@@ -9,16 +9,31 @@ the engine-only halves in tests/engine_tests/test_dns_order.py.
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from engine import checkpoint as lifecycle
 from engine.apply import review
+from engine.backend.nm_checkpoint import list_paths
+from engine.backend.nm_dbus import NMClient
+from engine.backend.nm_global_dns import read_global_dns
 from engine.errors import InvalidInput
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.apply_helpers import apply, by_name, ip, live, show_text
+from tests.backend_tests.apply_helpers import (
+    apply,
+    by_name,
+    cli,
+    ip,
+    live,
+    show_text,
+    write_state,
+)
 from tests.backend_tests.test_dns_placement import resolv_servers, wait_for
 
 pytestmark = pytest.mark.nm
@@ -85,18 +100,63 @@ async def test_dns_edit_3_more_nameservers(static_dns: Sandbox, servers: list[st
     await wait_for(lambda: resolv_servers(static_dns) == servers)
 
 
-@pytest.mark.parametrize(
-    "servers", [[V4[0], EXTRA_V6, V4[1]], [V6[0], EXTRA_V4, V6[1]]], ids=["464", "646"]
-)
-async def test_dns_edit_3_more_nameservers_alternating_is_refused(
+ALTERNATING = {
+    "ipv4+ipv6+ipv4": [V4[0], EXTRA_V6, V4[1]],
+    "ipv6+ipv4+ipv6": [V6[0], EXTRA_V4, V6[1]],
+}
+
+
+async def global_dns(sb: Sandbox) -> dict[str, Any]:
+    client = await NMClient.connect(sb.bus_address)
+    try:
+        return await read_global_dns(client)
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize("servers", list(ALTERNATING.values()), ids=list(ALTERNATING))
+async def test_dns_edit_3_more_nameservers_alternating(
     static_dns: Sandbox, servers: list[str]
 ) -> None:
-    """nmstate applies these through NM's global DNS; we refuse them before anything is
-    touched (README, "Where DNS lands, and why")."""
+    """Profiles cannot keep this order; as nmstate, it goes to NM's global DNS, shown and
+    in resolv.conf in the order written. DNS that profiles can hold clears it again."""
+    config = {"server": servers, "search": []}
+    prepared, _ = await review(
+        {"dns-resolver": {"config": config}}, static_dns.bus_address, static_dns.name
+    )
+    assert "DNS: NetworkManager's global DNS (profiles' DNS ignored)" in prepared.plan.describe()
+    carrier = prepared.plan.dns_before["ipv4"]
+    assert [e.format() for e in prepared.effects if e.subject == "DNS"] == [
+        "DNS goes to NetworkManager's global DNS: its servers alternate families, which "
+        f"profiles cannot keep in order; DNS leaves the profile of {carrier}"
+    ]
+    await apply_dns(static_dns, config)
+    assert await dns_config(static_dns) == config
+    assert await global_dns(static_dns) == {"server": servers}
+    await wait_for(lambda: resolv_servers(static_dns) == servers)
+
+    await apply_dns(static_dns, {"server": [V6[0], V4[0]]})
+    assert await global_dns(static_dns) == {}
+    assert await dns_config(static_dns) == {"server": [V6[0], V4[0]], "search": []}
+    await wait_for(lambda: resolv_servers(static_dns) == [V6[0], V4[0]])
+
+
+async def test_global_dns_is_put_back_by_a_rollback(static_dns: Sandbox) -> None:
+    """NetworkManager 1.42's checkpoint does not cover global DNS: the rollback restores
+    it itself, and the checked report says the host is as it was."""
     before = show_text(static_dns)
-    with pytest.raises(InvalidInput) as refused:
-        await apply_dns(static_dns, {"server": servers, "search": []})
-    assert "dns-resolver.config.server" in str(refused.value)
+    config = {"server": ALTERNATING["ipv4+ipv6+ipv4"]}
+    result = await apply(static_dns, {"dns-resolver": {"config": config}}, commit=False)
+    assert result.checkpoint is not None
+    client = await NMClient.connect(static_dns.bus_address)
+    try:
+        during = await read_global_dns(client)
+        report = await lifecycle.undo(client, result.checkpoint, static_dns.bus_address)
+    finally:
+        client.close()
+    assert during == {**config, "search": SEARCHES}  # the search list is kept, as merged
+    assert report.restored, report.format()
+    assert await global_dns(static_dns) == {}
     assert show_text(static_dns) == before
 
 
@@ -142,9 +202,10 @@ async def test_set_and_remove_dns_options(static_dns: Sandbox) -> None:
     again, not Reapplied: NetworkManager 1.42 dies on a Reapply of dns-options."""
     options = {"dns-resolver": {"config": {"options": ["rotate", "debug"]}}}
     prepared, _ = await review(options, static_dns.bus_address, static_dns.name)
+    carrier = prepared.plan.dns_before["ipv4"]  # eth1, or br0 once global DNS was cleared
     assert [(s.action, s.iface) for s in prepared.plan.steps] == [
-        ("update", "eth1"),
-        ("activate", "eth1"),
+        ("update", carrier),
+        ("activate", carrier),
     ]
     assert "dns-options" in prepared.plan.steps[1].why
     await apply(static_dns, options)
@@ -221,3 +282,28 @@ async def test_changed_dns_from_port_to_controller(static_dns: Sandbox) -> None:
                 "interfaces": [{"name": "br1", "type": "linux-bridge", "state": "absent"}],
             },
         )
+
+
+async def test_global_dns_is_put_back_when_nms_timer_rolls_back(
+    demo_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """``apply --no-commit`` exits; NM's timer rolls back later without it. The
+    detached guardian restores the global DNS NM's checkpoint leaves set."""
+    sb = demo_sandbox
+    state = {"dns-resolver": {"config": {"server": ALTERNATING["ipv6+ipv4+ipv6"]}}}
+    out = cli(sb, "apply", "--no-commit", "--timeout", "3", write_state(tmp_path, "g.yml", state))
+    assert out.returncode == 0, out.stderr
+    assert (await global_dns(sb))["server"] == ALTERNATING["ipv6+ipv4+ipv6"]
+
+    async def restored() -> bool:
+        client = await NMClient.connect(sb.bus_address)
+        try:
+            return not await list_paths(client) and not await read_global_dns(client)
+        finally:
+            client.close()
+
+    deadline = time.monotonic() + 30
+    while not await restored():
+        assert time.monotonic() < deadline, "global DNS was not put back"
+        await asyncio.sleep(0.1)
+    assert (await dns_config(sb))["server"] == ["192.0.2.53", "2001:db8:1::53"]

@@ -38,3 +38,24 @@ def test_uncompare_dns_servers() -> None:
     state = {"dns-resolver": {"config": {"server": ["::FFFF:192.0.2.1", "2001:DB8::1"]}}}
     servers = normalize(state)["dns-resolver"]["config"]["server"]
     assert servers == ["::ffff:192.0.2.1", "2001:db8::1"]
+
+
+def test_gen_conf_refuses_alternating_families_as_nmstate_does() -> None:
+    """nmstate's gen-conf cannot place them either; an apply puts them in global DNS."""
+    from engine.genconf import UntranslatableDns, gen_conf
+
+    state = {
+        "dns-resolver": {"config": {"server": ["192.0.2.1", "2001:db8::1", "192.0.2.2"]}},
+        "interfaces": [
+            {
+                "name": "eth1",
+                "type": "ethernet",
+                "ipv4": {"enabled": True, "address": [{"ip": "192.0.2.10", "prefix-length": 24}]},
+                "ipv6": {"enabled": True, "address": [{"ip": "2001:db8::10", "prefix-length": 64}]},
+            }
+        ],
+    }
+    with pytest.raises(UntranslatableDns, match="alternate"):
+        gen_conf(state)
+    state["dns-resolver"]["config"]["server"] = ["192.0.2.1", "192.0.2.2", "2001:db8::1"]
+    assert len(gen_conf(state)) == 1
