@@ -186,6 +186,13 @@ async def test_purge_dns_with_empty_server_and_search(static_dns: Sandbox) -> No
     assert await dns_config(static_dns) == {"server": [], "search": [], "options": ["rotate"]}
 
 
+async def test_preserve_dns_config_with_empty_state(static_dns: Sandbox) -> None:
+    before = await dns_config(static_dns)
+    result = await apply(static_dns, {"interfaces": []})
+    assert result.prepared.plan.steps == []
+    assert await dns_config(static_dns) == before == {"server": [V6[0], V4[0]], "search": SEARCHES}
+
+
 async def test_change_dns_search_only(static_dns: Sandbox) -> None:
     await apply_dns(static_dns, {"search": SEARCHES2})
     assert await dns_config(static_dns) == {"server": [V6[0], V4[0]], "search": SEARCHES2}

@@ -76,6 +76,43 @@ async def ve1(eth1: Sandbox) -> AsyncIterator[Sandbox]:
     await apply(eth1, {"interfaces": [{"name": "ve1", "type": "veth", "state": "absent"}]})
 
 
+async def test_add_static_ipv4_with_full_state(eth1: Sandbox) -> None:
+    """show's eth1, whole, with a new IPv4 address: the address replaces the old one and
+    the rest of what show printed applies back unchanged."""
+    desired = await show_only(eth1)
+    desired["ipv4"] = {**desired["ipv4"], **static(("198.51.100.249", 24))}
+    await apply(eth1, {"interfaces": [desired]})
+    after = await show_only(eth1)
+    assert after["ipv4"]["address"] == [ip("198.51.100.249", 24)]
+    assert {key: v for key, v in after.items() if key != "ipv4"} == {
+        key: v for key, v in desired.items() if key != "ipv4"
+    }
+    assert kernel_addrs(eth1, "eth1", "ipv4") == ["198.51.100.249"]
+
+
+async def test_add_static_ipv6_with_link_local_only(eth1: Sandbox) -> None:
+    """Link-local addresses asked for are ignored (with a warning): the kernel's own
+    link-local address stays, the two asked for never appear."""
+    asked = [ip("fe80::1", 64), ip("fe80::2", 64)]
+    result = await apply(
+        eth1, {"interfaces": [{"name": "eth1", "ipv6": {"enabled": True, "address": asked}}]}
+    )
+    assert any("link-local" in w for w in result.prepared.warnings), result.prepared.warnings
+    shown = by_name(await live_shown(eth1))["eth1"]["ipv6"]["address"]
+    assert not [a for a in asked if a in shown], shown
+    assert [a for a in shown if a["ip"].startswith("fe80:")], shown
+    assert kernel_addrs(eth1, "eth1", "ipv6") == []
+
+
+async def test_add_iface_with_static_ipv6_expanded_format(eth1: Sandbox) -> None:
+    expanded = "2001:0db8:85a3:0000:0000:8a2e:0370:7331"
+    await apply(
+        eth1, {"interfaces": [{"name": "eth1", "type": "veth", "ipv6": static((expanded, 64))}]}
+    )
+    assert (await show_only(eth1))["ipv6"]["address"] == [ip("2001:db8:85a3::8a2e:370:7331", 64)]
+    assert kernel_addrs(eth1, "eth1", "ipv6") == ["2001:db8:85a3::8a2e:370:7331"]
+
+
 @pytest.mark.parametrize("family", ["ipv4", "ipv6"])
 async def test_add_ifaces_with_same_static_ip_address_in_one_transaction(
     ve1: Sandbox, family: str
