@@ -10,6 +10,8 @@ running name is checked as the apply's verification saw it, straight after.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -51,7 +53,10 @@ async def test_hostname_set_chg_and_clear(restore_hostname: Sandbox) -> None:
     sb = restore_hostname
     await apply(sb, {"hostname": {"config": NAME1}})
     assert etc_hostname(sb).read_text().strip() == NAME1
-    assert await running(sb) == NAME1
+    deadline = time.monotonic() + 10  # NM sets the running name from its policy, just after
+    while await running(sb) != NAME1:
+        assert time.monotonic() < deadline, "NM did not take the static name as running"
+        await asyncio.sleep(0.05)
     result = await apply(sb, {"hostname": {"running": NAME2, "config": ""}})
     assert result.prepared.plan.running_hostname == NAME2
     assert not etc_hostname(sb).exists() or not etc_hostname(sb).read_text().strip()
