@@ -122,7 +122,8 @@ async def prepare(
         profiles = await read_profiles(client)
     by_name = _profiles(profiles)
     try:
-        plan = make_plan(desired, current, merged, by_name, _devices(live))
+        global_now = live.nm.global_dns if live.nm is not None else {}
+        plan = make_plan(desired, current, merged, by_name, _devices(live), global_now)
     except ValueError as exc:  # an interface the NM translation cannot express
         raise InvalidInput([Problem("", str(exc), source=source)]) from exc
     warnings = [p.format() for p in problems if not p.is_error]
@@ -259,6 +260,21 @@ def _half_applied(prepared: Prepared, cp: Checkpoint, bus_address: str | None) -
     return ApplyFailed("\n".join(lines))
 
 
+def _memory_only_hostname(name: str, source: str) -> Problem:
+    """A static hostname is a file (/etc/hostname): memory-only cannot keep it off the disk.
+
+    nmstate ignores ``hostname.config`` when not saving to disk and then fails
+    its verification; the same refusal comes here before anything is touched.
+    """
+    return Problem(
+        f"{k.HOSTNAME}.{k.CONFIG}",
+        f"the static hostname {name!r} is written to /etc/hostname; a memory-only apply "
+        "cannot set it",
+        "apply without --memory-only, or set hostname.running instead",
+        source=source,
+    )
+
+
 async def apply_async(
     desired: dict[str, Any],
     *,
@@ -292,6 +308,8 @@ async def apply_async(
         finally:
             profiles_task.cancel()  # no-op once it is done
         prepared = await prepare(client, desired, live, source, profiles)
+        if memory_only and prepared.plan.hostname is not None:
+            raise InvalidInput([_memory_only_hostname(prepared.plan.hostname, source)])
         cp = await lifecycle.open_checkpoint(
             client, timeout, live.nm.version, existed=frozenset(by_name(prepared.current))
         )
@@ -302,6 +320,8 @@ async def apply_async(
         if prepared.plan.running_hostname is not None:
             old = (prepared.current.get(k.HOSTNAME) or {}).get(k.RUNNING) or ""
             cp = replace(cp, running_before=str(old))
+        if prepared.plan.global_dns is not None:  # NM 1.42's checkpoint does not cover it
+            cp = replace(cp, global_dns_before=dict(live.nm.global_dns))
         notes = lifecycle.guard(cp, bus_address, keep_record=not commit)
         try:
             async with lifecycle.keep_alive(client, cp):

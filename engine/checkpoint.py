@@ -25,6 +25,7 @@ from engine import pending
 from engine.backend import nm_checkpoint as nm_cp
 from engine.backend.nm_dbus import DEVICE_IFACE, NM_IFACE, NM_PATH, NMClient
 from engine.backend.nm_exec import StepFailed, save_hostname, set_running
+from engine.backend.nm_global_dns import write_global_dns
 from engine.errors import ApplyFailed, InvalidInput, NmtuiError, NoBackend, Problem
 from engine.restore_check import UNCHECKED, RestoreReport, Snapshot, check
 
@@ -54,6 +55,9 @@ class Checkpoint:
     #: The running (kernel) hostname before the apply, when it set it: outside NM's
     #: checkpoint as well, restored the same way (None: unchanged).
     running_before: str | None = None
+    #: NM's global DNS before the apply, when it changed it (nmstate form; {}: unset):
+    #: NetworkManager 1.42's checkpoint does not cover it either.
+    global_dns_before: dict[str, list[str]] | None = None
     #: Interfaces that existed before the apply: after a rollback, links beyond them are
     #: ones the apply created, and are waited for (or deleted) until gone.
     existed: frozenset[str] = field(default_factory=frozenset)
@@ -155,6 +159,9 @@ async def _after_rollback(
     if cp.running_before is not None:
         with contextlib.suppress(StepFailed):
             await set_running(client, cp.running_before)
+    if cp.global_dns_before is not None:
+        with contextlib.suppress(DBusError):
+            await write_global_dns(client, cp.global_dns_before)
     await settle(client, cp.existed)
     pending.drop(bus_address, cp.path)
     if cp.before is None:
@@ -208,7 +215,11 @@ def guard(cp: Checkpoint, bus_address: str | None, keep_record: bool) -> list[st
     detached guardian (:mod:`engine.guardian`) puts that back if NM's timer
     rolls back after this process died, SIGKILL included.
     """
-    needs_guardian = cp.hostname_before is not None or cp.running_before is not None
+    needs_guardian = (
+        cp.hostname_before is not None
+        or cp.running_before is not None
+        or cp.global_dns_before is not None
+    )
     if not (keep_record or needs_guardian):
         return []
     rec = record(cp, bus_address)
@@ -242,6 +253,7 @@ def record(cp: Checkpoint, bus_address: str | None) -> pending.PendingRecord:
         existed=sorted(cp.existed),
         hostname_before=cp.hostname_before,
         running_before=cp.running_before,
+        global_dns_before=cp.global_dns_before,
     )
 
 
@@ -252,6 +264,7 @@ def from_record(rec: pending.PendingRecord) -> Checkpoint:
         rec.timeout,
         hostname_before=rec.hostname_before,
         running_before=rec.running_before,
+        global_dns_before=rec.global_dns_before,
         existed=frozenset(rec.existed),
         before=Snapshot.from_json(rec.before),
         netns=rec.netns,

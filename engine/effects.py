@@ -101,6 +101,11 @@ def lost_routes(current: dict[str, Any], merged: dict[str, Any]) -> list[Effect]
 
 def _dns(merged: dict[str, Any], plan: Plan) -> list[Effect]:
     config = (merged.get(k.DNS_RESOLVER) or {}).get(k.CONFIG) or {}
+    if plan.global_dns:
+        why = "its servers alternate families, which profiles cannot keep in order"
+        held = sorted(set(plan.dns_before.values()))
+        also = f"; DNS leaves the profile of {', '.join(held)}" if held else ""
+        return [Effect("DNS", "goes to NetworkManager's global DNS", why + also)]
     if not (config.get(k.SERVER) or config.get(k.SEARCH)):
         return []
     new = by_name(merged)

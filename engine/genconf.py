@@ -31,6 +31,7 @@ from engine.backend.nm_route_rules import rule_text
 from engine.backend.nm_settings import iface_to_settings
 from engine.backend.nm_settings_ovs import OVS_TYPES, attach, ovs_owners, ovs_profiles
 from engine.backend.nm_types import signature
+from engine.placement import needs_global_dns
 from engine.topology import interfaces, port_refs
 
 #: D-Bus setting name → keyfile section name.
@@ -199,6 +200,14 @@ class UntranslatableInterface(ValueError):
         self.name = name
 
 
+class UntranslatableDns(ValueError):
+    """DNS gen-conf cannot write: servers whose families alternate (nmstate's gen-conf
+    refuses them too, "not supported yet"). Keyfiles keep each family's servers apart;
+    only NetworkManager's global DNS, which an apply writes, keeps that order."""
+
+    path = "dns-resolver.config.server"
+
+
 def offline_state(state: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """``state`` as nmstate's gen-conf mode reads it, and a note per assumption made.
 
@@ -247,6 +256,11 @@ def gen_profiles(state: dict[str, Any]) -> list[dict[str, dict[str, Any]]]:
     controller missing from the state).
     """
     state, _notes = offline_state(state)
+    if needs_global_dns(state):
+        raise UntranslatableDns(
+            "IPv4 and IPv6 name servers alternate; keyfiles keep each family's servers "
+            "apart, so only NetworkManager's global DNS (written by apply) keeps this order"
+        )
     owners = ovs_owners(state)  # OVS ports: see engine.backend.nm_settings_ovs
     out: list[dict[str, dict[str, Any]]] = []
     for iface in state.get(k.INTERFACES) or []:

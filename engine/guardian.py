@@ -57,11 +57,16 @@ async def _checkpoint_alive(bus_address: str | None, checkpoint: str) -> bool | 
 
 
 async def _restore_hostname(
-    bus_address: str | None, hostname: str | None, running: str | None = None
+    bus_address: str | None,
+    hostname: str | None,
+    running: str | None = None,
+    global_dns: dict[str, list[str]] | None = None,
 ) -> None:
-    """Put back the static hostname and (when the apply set it) the running one."""
+    """Put back the static hostname, the running one and NM's global DNS (each when the
+    apply changed it)."""
     from engine.backend.nm_dbus import NMClient
     from engine.backend.nm_exec import save_hostname, set_running
+    from engine.backend.nm_global_dns import write_global_dns
 
     client = await NMClient.connect(bus_address)
     try:
@@ -69,6 +74,8 @@ async def _restore_hostname(
             await save_hostname(client, hostname)
         if running:
             await set_running(client, running)
+        if global_dns is not None:
+            await write_global_dns(client, global_dns)
     finally:
         client.close()
 
@@ -108,17 +115,25 @@ async def guard(record_file: Path, owner: int | None = None) -> int:
     record = pending.read(record_file)
     if record is None:
         return 0
-    if record.hostname_before is not None or record.running_before:
+    if (
+        record.hostname_before is not None
+        or record.running_before
+        or record.global_dns_before is not None
+    ):
         try:
             await _restore_hostname(
-                record.bus_address, record.hostname_before, record.running_before
+                record.bus_address,
+                record.hostname_before,
+                record.running_before,
+                record.global_dns_before,
             )
         except Exception as exc:  # the log line is the only report left
-            log(f"checkpoint {record.checkpoint} ended unattended; hostname not restored: {exc}")
+            log(f"checkpoint {record.checkpoint} ended unattended; not restored: {exc}")
             return 1
         log(
             f"checkpoint {record.checkpoint} ended unattended (NetworkManager's timer); "
-            f"hostname restored to {record.hostname_before or record.running_before!r}"
+            f"hostname {record.hostname_before or record.running_before!r} and global DNS "
+            f"{record.global_dns_before!r} put back where the change set them"
         )
     pending.drop(record.bus_address, record.checkpoint)
     return 0

@@ -67,14 +67,23 @@ def _clone_upper_macs(node: Any) -> Any:
 def canonical_ip(ip: str) -> str:
     """``ip`` in canonical text (lower-case, compressed IPv6); ``addr/len`` keeps its host bits.
 
-    Text that is not an address comes back unchanged for validation to report.
+    An IPv4-mapped IPv6 address keeps its dotted tail (``::ffff:192.0.2.1``), as
+    nmstate (Rust's ``Ipv6Addr``) and ``inet_ntop`` print it; Python before 3.13
+    would give ``::ffff:c000:201``. Text that is not an address comes back
+    unchanged for validation to report.
     """
     try:
         if "/" in ip:
-            return str(ipaddress.ip_interface(ip))
-        return str(ipaddress.ip_address(ip))
+            iface = ipaddress.ip_interface(ip)
+            return f"{_mapped_text(iface.ip)}/{iface.network.prefixlen}"
+        return _mapped_text(ipaddress.ip_address(ip))
     except ValueError:
         return ip
+
+
+def _mapped_text(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    mapped = getattr(addr, "ipv4_mapped", None)
+    return f"::ffff:{mapped}" if mapped is not None else str(addr)
 
 
 def _canonical_address(entry: Any) -> Any:

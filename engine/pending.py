@@ -49,6 +49,7 @@ class PendingRecord:
     existed: list[str] = field(default_factory=list)
     hostname_before: str | None = None
     running_before: str | None = None
+    global_dns_before: dict[str, list[str]] | None = None
 
     @property
     def path(self) -> Path:

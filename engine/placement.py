@@ -91,6 +91,37 @@ def _is_dynamic(ip: Any, family: str) -> bool:
     return bool(ip.get(k.DHCP)) or (family == k.IPV6 and bool(ip.get(k.AUTOCONF)))
 
 
+def needs_global_dns(state: dict[str, Any]) -> bool:
+    """Whether the DNS servers alternate families (IPv4, IPv6, IPv4): profiles keep each
+    family's servers apart and cannot hold that order, so nmstate (and the plan) put
+    them into NetworkManager's global DNS instead."""
+    config = (state.get(k.DNS_RESOLVER) or {}).get(k.CONFIG) or {}
+    runs = ""
+    for server in config.get(k.SERVER) or []:
+        fam = "6" if ":" in str(server) else "4"
+        if not runs.endswith(fam):
+            runs += fam
+    return len(runs) > 2
+
+
+def global_dns_change(
+    desired: dict[str, Any], merged: dict[str, Any], use: bool, now: dict[str, list[str]]
+) -> dict[str, list[str]] | None:
+    """NM's global DNS to write ({} clears it), or None to leave it as it is.
+
+    ``use``: the merged servers alternate families (:func:`needs_global_dns`), so
+    they go there and no profile carries DNS; any other DNS asked for clears it,
+    as nmstate purges global DNS before it writes DNS to profiles. ``now``: NM's
+    global DNS before the apply (nmstate form).
+    """
+    if use:
+        config = (merged.get(k.DNS_RESOLVER) or {}).get(k.CONFIG) or {}
+        keys = (k.SERVER, k.SEARCH, k.OPTIONS)
+        want = {key: [str(v) for v in config[key]] for key in keys if config.get(key)}
+        return want if want != now else None
+    return {} if now and k.DNS_RESOLVER in desired else None
+
+
 def dns_placement(
     state: dict[str, Any], prefer: dict[str, str] | None = None, index: Controllers | None = None
 ) -> dict[str, str]:

@@ -16,11 +16,18 @@ from dataclasses import replace
 from typing import Any
 
 from engine import keys as k
-from engine.backend.nm_recreate import recreates_link
+from engine.backend.nm_recreate import cannot_reapply, recreates_link
 from engine.backend.nm_routes import carrier
 from engine.backend.nm_settings import iface_to_settings
 from engine.backend.nm_steps import Device, Plan, Profile, Step
-from engine.placement import Controllers, dns_placement, rule_key, rule_placement
+from engine.placement import (
+    Controllers,
+    dns_placement,
+    global_dns_change,
+    needs_global_dns,
+    rule_key,
+    rule_placement,
+)
 from engine.topology import by_name, controller_of, parent_of
 
 SOFTWARE_TYPES = k.SOFTWARE_TYPES
@@ -282,8 +289,12 @@ def make_plan(
     merged: dict[str, Any],
     profiles: list[Profile],
     devices: dict[str, Device],
+    global_dns: dict[str, list[str]] | None = None,
 ) -> Plan:
-    """Ordered steps turning ``current`` into ``merged`` (``desired`` says what was asked)."""
+    """Ordered steps turning ``current`` into ``merged`` (``desired`` says what was asked).
+
+    ``global_dns``: NM's global DNS now (nmstate form); see placement.global_dns_change.
+    """
     new, cur, asked = by_name(merged), by_name(current), by_name(desired)
     depths = depth(merged)
     by_iface: dict[str, list[Profile]] = {}
@@ -292,7 +303,10 @@ def make_plan(
     dns_now = dns_holders(profiles, devices)
     # Indexed once: per interface, these were scans of the whole state (O(N³) per plan).
     controllers = Controllers(merged)
-    dns_on = dns_placement(merged, dns_now, controllers)
+    # Global DNS set and DNS not asked about: it stays, and no profile takes a copy.
+    keep_global = bool(global_dns) and k.DNS_RESOLVER not in desired
+    use_global = keep_global or needs_global_dns(merged)
+    dns_on = {} if use_global else dns_placement(merged, dns_now, controllers)
     rules_now = rule_holders(profiles, devices)
     rules_on = rule_placement(merged, rules_now)
     rule_ifaces = (set(rules_now.values()), set(rules_on))
@@ -350,8 +364,10 @@ def make_plan(
             )
             activations[-1] = replace(activations[-1], why=change)
         elif active is not None and old is not None and _differs(old.settings, settings):
+            why = cannot_reapply(active.settings, settings) or ""
+            step = "activate" if why else "reapply"
             activations.append(
-                Step("reapply", name, device=dev.path if dev else None, profile=old.path)
+                Step(step, name, device=dev.path if dev else None, profile=old.path, why=why)
             )
         elif active is None:
             activations.append(
@@ -371,6 +387,8 @@ def make_plan(
     removals.sort(key=lambda s: -s.level)
     activations = [replace(s, level=depths.get(s.iface, 0)) for s in activations]
     plan = Plan(steps=removals + writes + activations, dns_before=dns_now, dns_after=dns_on)
+    if not keep_global:
+        plan.global_dns = global_dns_change(desired, merged, use_global, global_dns or {})
     want_host = (merged.get(k.HOSTNAME) or {}).get(k.CONFIG)
     have_host = (current.get(k.HOSTNAME) or {}).get(k.CONFIG)
     if want_host is not None and want_host != have_host:

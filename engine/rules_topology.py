@@ -87,6 +87,61 @@ def check_ports(ctx: Ctx) -> None:
             )
 
 
+def _controller_after(
+    ctx: Ctx, name: str, own: dict[str, Any], listed: dict[str, str], restated: set[str]
+) -> str | None:
+    """The controller ``name`` will have after the apply: its ``controller`` key, else a
+    desired controller listing it, else its current one (unless that one is removed or
+    restates its ports without it)."""
+    ref = own.get(k.CONTROLLER)
+    if isinstance(ref, str):
+        return ref or None
+    if name in listed:
+        return listed[name]
+    now = (ctx.current.get(name) or {}).get(k.CONTROLLER)
+    if not isinstance(now, str) or not now or now in ctx.absent or now in restated:
+        return None
+    return now
+
+
+def check_port_ip(ctx: Ctx) -> None:
+    """A bridge or bond port asked for IP (``enabled: true``) is refused, as nmstate does.
+
+    A port carries no IP: NetworkManager's port profiles have none, so the
+    request would be silently dropped. An address only carried over from the
+    host is dropped with an implied-effect line instead (:mod:`engine.effects`);
+    this is about what the file itself asks for. VRF ports keep their IP.
+    """
+    types = {name: iface.get(k.TYPE) for name, iface in ctx.current.items()}
+    types.update({f[k.NAME]: f.get(k.TYPE) for _, f in ctx.ifaces})
+    listed: dict[str, str] = {}
+    for _, f in ctx.live():
+        for _, port in port_refs(f):
+            listed.setdefault(port, f[k.NAME])
+    restated = {f[k.NAME] for _, f in ctx.live() if has_port_list(f)}
+    for i, iface in ctx.live():
+        if iface.get(k.STATE, k.UP) != k.UP or iface.get(k.TYPE) == k.OVS_INTERFACE:
+            continue
+        asked = [
+            fam
+            for fam in k.IP_FAMILIES
+            if isinstance(iface.get(fam), dict) and iface[fam].get(k.ENABLED) is True
+        ]
+        if not asked:
+            continue
+        name = iface[k.NAME]
+        ctrl = _controller_after(ctx, name, iface, listed, restated)
+        if ctrl is None or types.get(ctrl) == k.VRF:
+            continue
+        for fam in asked:
+            ctx.error(
+                ctx.path(k.INTERFACES, i, fam, k.ENABLED),
+                f"{name} is a port of {ctrl}, and a port cannot have IP enabled",
+                f"set {fam}: {{enabled: false}} on {name} (or leave {fam} out), "
+                f"and give the address to {ctrl}",
+            )
+
+
 def _base_section(iface: dict[str, Any], base: str) -> str:
     """Which section's ``base-iface`` named ``base`` (for the problem path)."""
     kind = iface.get(k.TYPE)

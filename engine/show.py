@@ -148,6 +148,10 @@ def combine(
             running_servers += [s for s in entry.get("nameservers", []) if s not in running_servers]
             running_search += [d for d in entry.get("domains", []) if d not in running_search]
         config = join_dns(dns_configs)  # by dns-priority, as NM orders them
+        if nm.global_dns:  # NM ignores every profile's DNS while it is set (nmstate's show)
+            config = {
+                key: list(nm.global_dns.get(key, [])) for key in (k.SERVER, k.SEARCH, k.OPTIONS)
+            }
         dns_config = {k.SERVER: config[k.SERVER], k.SEARCH: config[k.SEARCH]}
         if config[k.OPTIONS]:  # as nmstate: shown only when set; NM reports none running
             dns_config[k.OPTIONS] = config[k.OPTIONS]

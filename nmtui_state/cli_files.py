@@ -212,7 +212,7 @@ def cmd_format(args: argparse.Namespace) -> int:
 
 def cmd_gen_conf(args: argparse.Namespace) -> int:
     from engine import yamlio
-    from engine.genconf import UntranslatableInterface, gen_conf
+    from engine.genconf import UntranslatableDns, UntranslatableInterface, gen_conf
     from nmtui_state.cli_io import check, fail_on_errors, read_state
 
     sf = read_state(args.file)
@@ -226,6 +226,11 @@ def cmd_gen_conf(args: argparse.Namespace) -> int:
         print(f"nmtui-state: note: {printable(note)}", file=sys.stderr)
     try:
         files = gen_conf(mask(sf.state, show_secrets=args.show_secrets))
+    except UntranslatableDns as exc:
+        problem = Problem(
+            exc.path, str(exc), "list the servers of one family first, then the other's"
+        )
+        raise InvalidInput(yamlio.attach_lines([problem], sf.text, sf.source)) from exc
     except UntranslatableInterface as exc:
         hint = f"leave {exc.name} out of the file, or change it as the message says"
         problem = Problem(f"interfaces[{exc.name}]", str(exc), hint)

@@ -32,6 +32,7 @@ from engine.backend.nm_dbus import (
     SETTINGS_PATH,
     NMClient,
 )
+from engine.backend.nm_global_dns import write_global_dns
 from engine.backend.nm_steps import Plan, Step
 from engine.backend.nm_types import to_dbus
 from engine.backend.nm_types_extra import refusal_hint
@@ -171,6 +172,9 @@ class Executor:
             self.progress(text)
 
     async def run(self, plan: Plan, timeout: float) -> None:
+        if plan.global_dns is not None:
+            self._say_text("DNS: global DNS " + ("set" if plan.global_dns else "cleared"))
+            await write_global_dns(self.client, plan.global_dns)
         for wave in waves(plan.steps):
             for step in wave:
                 self._say(step)

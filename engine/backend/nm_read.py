@@ -30,6 +30,8 @@ from engine.backend.nm_dbus import (
     SETTINGS_PATH,
     NMClient,
 )
+from engine.backend.nm_global_dns import PROPERTY as GLOBAL_DNS
+from engine.backend.nm_global_dns import from_nm as global_from_nm
 from engine.backend.uts import nm_pid
 
 DEVICE_STATE_ACTIVATED = 100
@@ -65,6 +67,8 @@ class NMState:
     pid: int | None = None
     dns: list[dict[str, Any]] = field(default_factory=list)
     checkpoints: list[str] = field(default_factory=list)
+    #: NM's global DNS in nmstate form ({} when not set; see nm_global_dns).
+    global_dns: dict[str, list[str]] = field(default_factory=dict)
 
 
 async def _applied(client: NMClient, path: str) -> dict[str, dict[str, Any]] | None:
@@ -112,7 +116,11 @@ def _from_objects(
     """Manager properties, (path, device properties) listed, and the paths of devices whose
     active profile NM generated for an external link (no applied profile worth reading)."""
     manager = _plain(
-        objects.get(NM_PATH, {}).get(NM_IFACE, {}), "Version", "AllDevices", "Checkpoints"
+        objects.get(NM_PATH, {}).get(NM_IFACE, {}),
+        "Version",
+        "AllDevices",
+        "Checkpoints",
+        GLOBAL_DNS,
     )
     devices: list[tuple[str, dict[str, Any]]] = []
     external: set[str] = set()
@@ -186,6 +194,7 @@ async def read_nm(client: NMClient, secrets: bool = False) -> NMState:
         pid=pid,
         dns=dns or [],
         checkpoints=list(manager.get("Checkpoints") or []),
+        global_dns=global_from_nm(manager.get(GLOBAL_DNS)),
     )
     for path, dev in devices:
         name = str(dev.get("IpInterface") or dev.get("Interface") or path)

@@ -31,3 +31,20 @@ def recreates_link(
             if key in new and new.get(key) != old.get(key):
                 return f"{section} {key} {old.get(key)} -> {new.get(key)}"
     return None
+
+
+def cannot_reapply(
+    existing: dict[str, dict[str, Any]], wanted: dict[str, dict[str, Any]]
+) -> str | None:
+    """Why a changed profile must be activated again rather than Reapplied, or None.
+
+    NetworkManager 1.42 dies (the daemon exits, its checkpoint with it) when a
+    Reapply changes ``dns-options`` of an active profile; seen on the sandbox
+    with any options added to or removed from a profile that holds DNS.
+    Activating the profile again takes them without that.
+    """
+    for section in ("ipv4", "ipv6"):
+        old, new = existing.get(section) or {}, wanted.get(section) or {}
+        if (old.get("dns-options") or []) != (new.get("dns-options") or []):
+            return f"{section}.dns-options change (NetworkManager 1.42 cannot Reapply it)"
+    return None

@@ -73,6 +73,8 @@ class Plan:
     #: shows in the review: see engine.effects).
     dns_before: dict[str, str] = field(default_factory=dict)
     dns_after: dict[str, str] = field(default_factory=dict)
+    #: NM's global DNS to write ({} clears it), when it changes (see nm_global_dns).
+    global_dns: dict[str, list[str]] | None = None
 
     def describe(self) -> list[str]:
         """One line per interface: what NM will do, in order."""
@@ -80,6 +82,10 @@ class Plan:
         for step in self.steps:
             per.setdefault(step.iface, []).append(step.describe().split(": ", 1)[1])
         lines = [f"{name}: {', '.join(actions)}" for name, actions in per.items()]
+        if self.global_dns:
+            lines.append("DNS: NetworkManager's global DNS (profiles' DNS ignored)")
+        elif self.global_dns is not None:
+            lines.append("DNS: clear NetworkManager's global DNS")
         if self.hostname is not None:
             lines.append(f"hostname: save {self.hostname!r}")
         if self.running_hostname is not None:

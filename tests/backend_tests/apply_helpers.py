@@ -65,8 +65,10 @@ def by_name(state: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 async def apply(sb: Sandbox, desired: dict[str, Any], **kwargs: Any) -> ApplyResult:
-    """``apply_async`` against ``sb``; memory-only unless told otherwise."""
-    kwargs.setdefault("memory_only", True)
+    """``apply_async`` against ``sb``; memory-only unless told otherwise or the state sets
+    the static hostname (a file, which memory-only refuses as nmstate does)."""
+    sets_config = isinstance(desired.get("hostname"), dict) and "config" in desired["hostname"]
+    kwargs.setdefault("memory_only", not sets_config)
     return await apply_async(desired, bus_address=sb.bus_address, netns=sb.name, **kwargs)
 
 

@@ -184,6 +184,23 @@ def test_gen_conf_refuses_an_invalid_state() -> None:
     assert out.stdout == ""
 
 
+def test_gen_conf_refuses_dns_families_that_alternate(tmp_path: Path) -> None:
+    """nmstate's gen-conf cannot place them either: keyfiles keep each family apart."""
+    state = """\
+dns-resolver:
+  config:
+    server: [192.0.2.1, "2001:db8::1", 192.0.2.2]
+interfaces:
+- name: eth1
+  type: ethernet
+"""
+    out = run("gen-conf", write(tmp_path, "dns.yml", state))
+    assert out.returncode == 2, out.stderr
+    assert "dns-resolver.config.server: IPv4 and IPv6 name servers alternate" in out.stderr
+    assert "(fix: list the servers of one family first" in out.stderr
+    assert out.stdout == ""
+
+
 # --------------------------------------------------------------------------- no host
 
 

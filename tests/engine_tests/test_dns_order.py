@@ -1,4 +1,5 @@
-"""DNS server orders that NetworkManager profiles can and cannot carry."""
+"""DNS server orders that NetworkManager profiles can carry, and those that go to its
+global DNS (as nmstate puts them)."""
 
 from __future__ import annotations
 
@@ -18,11 +19,25 @@ def _servers(*servers: str) -> dict[str, object]:
         ("2001:db8::1", "192.0.2.1", "2001:db8::2"),
     ],
 )
-def test_alternating_families_are_refused_with_the_fix(servers: tuple[str, ...]) -> None:
-    (problem,) = validate(_servers(*servers))
-    assert problem.path == "dns-resolver.config.server"
-    assert "alternate" in problem.message
-    assert "one family first" in problem.hint
+def test_alternating_families_go_to_global_dns(servers: tuple[str, ...]) -> None:
+    """Valid, as in nmstate: profiles cannot keep the order, NM's global DNS can."""
+    from engine.placement import global_dns_change, needs_global_dns
+
+    state = _servers(*servers)
+    assert validate(state) == []
+    assert needs_global_dns(state)
+    assert global_dns_change(state, state, True, {}) == {"server": list(servers)}
+    assert global_dns_change(state, state, True, {"server": list(servers)}) is None
+
+
+def test_other_dns_clears_global_dns_only_when_set_and_asked_for() -> None:
+    from engine.placement import global_dns_change, needs_global_dns
+
+    state = _servers("192.0.2.1", "2001:db8::1")
+    assert not needs_global_dns(state)
+    assert global_dns_change(state, state, False, {"server": ["192.0.2.9"]}) == {}
+    assert global_dns_change(state, state, False, {}) is None
+    assert global_dns_change({"interfaces": []}, state, False, {"server": ["192.0.2.9"]}) is None
 
 
 @pytest.mark.parametrize(
@@ -53,3 +68,30 @@ def test_static_servers_go_before_dhcp_ones_on_a_dhcp_interface() -> None:
     settings = iface_to_settings(state["interfaces"][1], state)
     assert settings["ipv4"]["dns-data"] == ["192.0.2.53"]
     assert settings["ipv4"]["method"] == "auto"
+
+
+def test_global_dns_set_elsewhere_stays_and_no_profile_copies_it() -> None:
+    """An apply that does not mention DNS leaves NM's global DNS alone, and the plan
+    does not copy the servers onto a profile (NM would ignore them there)."""
+    from engine.plan import make_plan
+
+    eth1 = {
+        "name": "eth1",
+        "type": "ethernet",
+        "state": "up",
+        "ipv4": {"enabled": True, "address": [{"ip": "192.0.2.10", "prefix-length": 24}]},
+    }
+    current = {
+        "dns-resolver": {"config": {"server": ["192.0.2.53"], "search": []}},
+        "interfaces": [eth1],
+    }
+    desired = {"interfaces": [{**eth1, "mtu": 1400}]}
+    merged = {**current, "interfaces": [{**eth1, "mtu": 1400}]}
+    now = {"server": ["192.0.2.53"]}
+    plan = make_plan(desired, current, merged, [], {}, now)
+    assert plan.global_dns is None and plan.dns_after == {}
+    (add,) = [s for s in plan.steps if s.action == "add"]
+    assert add.settings is not None and "dns-data" not in add.settings["ipv4"]
+    asked = {**desired, "dns-resolver": {"config": {"server": ["192.0.2.54"]}}}
+    plan = make_plan(asked, current, merged, [], {}, now)
+    assert plan.global_dns == {} and plan.dns_after == {"ipv4": "eth1"}
