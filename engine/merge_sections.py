@@ -11,6 +11,7 @@ from typing import Any
 
 from engine import keys as k
 from engine.route_match import route_matches
+from engine.route_rules import rule_matches
 
 
 def _freeze(entry: Any) -> str:
@@ -20,11 +21,10 @@ def _freeze(entry: Any) -> str:
 def matches_rule(entry: Any, pattern: dict[str, Any]) -> bool:
     """Does an absent ``pattern`` hit ``entry``? Fields the pattern omits match anything.
 
-    Rules compare as given; routes use :func:`engine.route_match.route_matches`.
+    Rules match as nmstate's do (:func:`engine.route_rules.rule_matches`); routes use
+    :func:`engine.route_match.route_matches`.
     """
-    return isinstance(entry, dict) and all(
-        entry.get(key) == value for key, value in pattern.items() if key != k.STATE
-    )
+    return rule_matches(entry, pattern)
 
 
 def merge_entries(

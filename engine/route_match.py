@@ -2,21 +2,44 @@
 
 A pattern (an ``absent`` entry, or a desired route being verified) matches
 an entry when every field the pattern gives agrees, with nmstate's
-readings: an empty or missing ``destination`` and a ``table-id`` of 0 match
-anything; ``next-hop-address: ""`` matches only routes without a gateway;
-an entry without ``table-id`` is in the main table (254). A metric given
-(0 or more) must agree: nmstate ignores the metric here, but an absent entry
-that names one deleting routes of every metric would remove more than it
-says (this project's rule since the first merge tests; -1 means "any").
+readings: a missing ``destination`` (validation refuses an empty one, as
+nmstate does) and a ``table-id`` of 0 match anything; ``next-hop-address: ""``
+matches only routes without a gateway; an entry without ``table-id`` is in
+the main table (254). A metric given (0 or more) must agree: nmstate
+ignores the metric here, but an absent entry that names one deleting routes
+of every metric would remove more than it says (this project's rule since
+the first merge tests; -1 means "any").
 """
 
 from __future__ import annotations
 
+import ipaddress
+from functools import lru_cache
 from typing import Any
 
 from engine import keys as k
 
 _NO_GATEWAY = ("", "0.0.0.0", "::")
+
+
+@lru_cache(maxsize=65536)
+def canonical_network(text: str) -> str:
+    """``text`` as the network nmstate's ``sanitize`` makes of it: host bits cleared
+    (``198.51.100.1/24`` is ``198.51.100.0/24``), a bare address a single host
+    (``203.0.113.1/32``). Text that is no network (``""`` too) comes back unchanged, for
+    validation to report."""
+    try:
+        return str(ipaddress.ip_network(text, strict=False))
+    except ValueError:
+        return text
+
+
+def sanitized_route(route: dict[str, Any]) -> dict[str, Any]:
+    """``route`` with its destination as :func:`canonical_network` writes it."""
+    dest = route.get(k.DESTINATION)
+    if not isinstance(dest, str) or canonical_network(dest) == dest:
+        return route
+    return {**route, k.DESTINATION: canonical_network(dest)}
 
 
 def _gateway(value: Any) -> Any:
