@@ -71,3 +71,28 @@ def route_matches(
         elif want != have:
             return False
     return True
+
+
+def _identity(route: dict[str, Any]) -> tuple[Any, ...]:
+    """nmstate's ``RouteEntry::sort_key`` without the state: what makes two routes the same
+    route (the metric is not part of it)."""
+    return (
+        route.get(k.TABLE_ID) or k.MAIN_TABLE,
+        route.get(k.NEXT_HOP_INTERFACE) or "lo",
+        route.get(k.DESTINATION) or "",
+        _gateway(route.get(k.NEXT_HOP_ADDRESS)),
+        route.get("source") or "",
+        route.get("weight") or 0,
+        route.get("cwnd") or 0,
+    )
+
+
+def same_but_metric(entry: Any, wanted: dict[str, Any]) -> bool:
+    """Whether the host's ``entry`` is ``wanted`` with another metric: nmstate keeps one
+    route of each identity, so asking for a new metric replaces the old route."""
+    return (
+        isinstance(entry, dict)
+        and k.METRIC in wanted
+        and entry.get(k.METRIC) != wanted[k.METRIC]
+        and _identity(entry) == _identity(wanted)
+    )

@@ -183,3 +183,23 @@ def test_absent_rule_wildcards(absent: dict[str, Any], count: int) -> None:
         {"ip-from": "2001:db8:a::/64", "priority": 30001},
     ]
     assert len(_left([absent], rules)) == count
+
+
+# -- a new metric replaces the route ---------------------------------------------------
+
+
+def test_route_change_metric_replaces_the_route() -> None:
+    """nmstate's ``test_route_change_metric`` / ``test_ignore_route_metric_difference``:
+    a route asked for again with another metric is one route, with the new metric."""
+    gw = {
+        "destination": "0.0.0.0/0",
+        "metric": 103,
+        "next-hop-address": "192.0.2.1",
+        "next-hop-interface": "eth1",
+        "table-id": 254,
+    }
+    other = {**gw, "next-hop-address": "192.0.2.2", "metric": 101}
+    merged = merge(_routes({**gw, "metric": 104}), _host_with([gw, other], []))
+    assert merged["routes"]["config"] == [{**gw, "metric": 104}, other]
+    unsaid = merge(_routes({k: v for k, v in gw.items() if k != "metric"}), _host_with([gw], []))
+    assert unsaid["routes"]["config"] == [gw], "no metric asked: the host's stays"
