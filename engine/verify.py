@@ -197,7 +197,13 @@ def _verify_routes(desired: dict[str, Any], live: dict[str, Any], out: list[Mism
     by_dest: dict[Any, list[dict[str, Any]]] = {}
     for r in config:  # indexed once: N routes asked for must not cost N x N matches
         by_dest.setdefault(r.get(k.DESTINATION), []).append(r)
-    for i, asked in enumerate((desired.get(k.ROUTES) or {}).get(k.CONFIG) or []):
+    asked_routes = (desired.get(k.ROUTES) or {}).get(k.CONFIG) or []
+    added = [
+        sanitized_route(r)
+        for r in asked_routes
+        if isinstance(r, dict) and r.get(k.STATE) != k.ABSENT
+    ]
+    for i, asked in enumerate(asked_routes):
         if not isinstance(asked, dict):
             continue
         route = sanitized_route(asked)
@@ -205,6 +211,8 @@ def _verify_routes(desired: dict[str, Any], live: dict[str, Any], out: list[Mism
         dest = route.get(k.DESTINATION)
         pool = config if not dest else by_dest.get(dest, [])
         if route.get(k.STATE) == k.ABSENT:
+            if any(route_matches(r, route) for r in added):
+                continue  # as nmstate: an absent entry a desired route matches (a new gateway)
             hits = [r for r in pool if route_matches(r, route)]
             if hits:
                 out.append(Mismatch(where, "absent", hits))

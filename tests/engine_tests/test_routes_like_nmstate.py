@@ -203,3 +203,23 @@ def test_route_change_metric_replaces_the_route() -> None:
     assert merged["routes"]["config"] == [{**gw, "metric": 104}, other]
     unsaid = merge(_routes({k: v for k, v in gw.items() if k != "metric"}), _host_with([gw], []))
     assert unsaid["routes"]["config"] == [gw], "no metric asked: the host's stays"
+
+
+def test_change_gateway_verifies_the_absent_entry_a_new_route_matches() -> None:
+    """nmstate's ``routes_for_verify``: an absent entry that a route asked for in the same
+    state matches (the old default route out, the new one in) is not checked."""
+    old = {
+        "destination": "0.0.0.0/0",
+        "next-hop-address": "192.0.2.1",
+        "next-hop-interface": "eth1",
+        "table-id": 254,
+    }
+    new = {**old, "next-hop-address": "192.0.2.2"}
+    gone = {"state": "absent", "next-hop-interface": "eth1", "destination": "0.0.0.0/0"}
+    desired = _routes(gone, new)
+    live = _host_with([new], [])
+    live["routes"]["running"] = [new]
+    assert verify(desired, merge(desired, _host_with([old], [])), live) == []
+    live["routes"]["config"] = live["routes"]["running"] = [old, new]
+    (miss,) = verify(_routes({**gone, "next-hop-address": "192.0.2.1"}, new), {}, live)
+    assert miss.wanted == "absent", "an absent entry no asked route matches is checked"
