@@ -31,17 +31,16 @@ from typing import Any
 
 from engine import keys as k
 from engine.ethtool_names import canonical_section
-from engine.route_match import canonical_network
+from engine.route_match import canonical_network, sanitized_route
 from engine.route_rules import canonical_rule
 from engine.topology import ports_of, sort_ports
 
 #: MAC-valued keys: nmstate prints MACs in upper case and reads them in any case.
 _MAC_KEYS = frozenset({k.MAC_ADDRESS, k.PERMANENT_MAC_ADDRESS, "group-addr"})
-#: Route and rule keys holding an address / a network (host bits cleared, as nmstate's
-#: ``sanitize`` clears them: ``198.51.100.1/24`` is ``198.51.100.0/24``, a bare
-#: ``203.0.113.1`` is ``203.0.113.1/32``).
+#: Route keys holding a plain address. Destinations and rule addresses are networks,
+#: cleaned up as nmstate's ``sanitize`` does (:func:`engine.route_match.sanitized_route`):
+#: ``198.51.100.1/24`` is ``198.51.100.0/24``, a bare ``203.0.113.1`` is ``203.0.113.1/32``.
 _ROUTE_IP_KEYS = (k.NEXT_HOP_ADDRESS,)
-_ROUTE_NET_KEYS = (k.DESTINATION,)
 
 
 def clone(node: Any) -> Any:
@@ -211,7 +210,12 @@ def normalize_in_place(out: dict[str, Any]) -> dict[str, Any]:
                 _normalize_interface(iface)
         ifaces.sort(key=_iface_sort_key)
         _fill_controllers(ifaces)
-    _normalize_entries(out.get(k.ROUTES), _ROUTE_IP_KEYS, _ROUTE_NET_KEYS, _ROUTE_ORDER)
+    routes = out.get(k.ROUTES)
+    if isinstance(routes, dict) and isinstance(routes.get(k.CONFIG), list):
+        routes[k.CONFIG] = [
+            sanitized_route(r) if isinstance(r, dict) else r for r in routes[k.CONFIG]
+        ]
+    _normalize_entries(routes, _ROUTE_IP_KEYS, (), _ROUTE_ORDER)
     rules = out.get(k.ROUTE_RULES)
     if isinstance(rules, dict) and isinstance(rules.get(k.CONFIG), list):
         rules[k.CONFIG] = [canonical_rule(r) if isinstance(r, dict) else r for r in rules[k.CONFIG]]

@@ -35,11 +35,16 @@ def canonical_network(text: str) -> str:
 
 
 def sanitized_route(route: dict[str, Any]) -> dict[str, Any]:
-    """``route`` with its destination as :func:`canonical_network` writes it."""
+    """``route`` as nmstate compares it: its destination as :func:`canonical_network`
+    writes it, and a typed route's ``next-hop-interface: lo`` left out (the only next
+    hop nmstate lets a blackhole name, and it shows none)."""
+    out = route
     dest = route.get(k.DESTINATION)
-    if not isinstance(dest, str) or canonical_network(dest) == dest:
-        return route
-    return {**route, k.DESTINATION: canonical_network(dest)}
+    if isinstance(dest, str) and canonical_network(dest) != dest:
+        out = {**out, k.DESTINATION: canonical_network(dest)}
+    if route.get("route-type") and route.get(k.NEXT_HOP_INTERFACE) == "lo":
+        out = {key: v for key, v in out.items() if key != k.NEXT_HOP_INTERFACE}
+    return out
 
 
 def _gateway(value: Any) -> Any:

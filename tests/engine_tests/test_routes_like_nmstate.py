@@ -223,3 +223,14 @@ def test_change_gateway_verifies_the_absent_entry_a_new_route_matches() -> None:
     live["routes"]["config"] = live["routes"]["running"] = [old, new]
     (miss,) = verify(_routes({**gone, "next-hop-address": "192.0.2.1"}, new), {}, live)
     assert miss.wanted == "absent", "an absent entry no asked route matches is checked"
+
+
+def test_typed_route_on_lo_is_the_route_shown_without_a_next_hop() -> None:
+    """nmstate's ``test_add_static_Ipv4_route_with_route_type``: ``next-hop-interface: lo``
+    on a blackhole is the blackhole ``show`` prints without one."""
+    shown = {"destination": "198.51.100.0/24", "route-type": "blackhole", "table-id": 254}
+    asked = {**shown, "next-hop-interface": "lo"}
+    host = _host_with([shown], [])
+    assert merge(_routes(asked), host)["routes"] == host["routes"], "nothing to add"
+    host["routes"]["running"] = [shown]
+    assert verify(_routes(asked), host, host) == []
