@@ -11,6 +11,8 @@ route_rule.rs), with nmstate's reasons:
   supported"; no profile could hold it);
 - ``0.0.0.0/8`` and its subnets are no destination of an untyped route;
 - ``cwnd`` 0 is refused (the kernel would take it as "unset");
+- an IPv6 route with a ``weight`` is refused (nmstate: IPv6 ECMP weights are not
+  supported; NetworkManager takes weights for IPv4 only);
 - a route rule names ``ip-from``, ``ip-to`` or ``family`` (else it has no family);
   a ``family`` that an address contradicts is refused, and so is ``fwmask``
   without ``fwmark``.
@@ -80,6 +82,13 @@ def check_route_entries(ctx: Ctx) -> None:
                 ctx.path(k.ROUTES, k.CONFIG, j, k.DESTINATION),
                 "0.0.0.0/8 and its subnets cannot be the destination of a unicast route",
                 "use the default route 0.0.0.0/0 instead",
+            )
+        dest = route.get(k.DESTINATION)
+        if route.get("weight") is not None and isinstance(dest, str) and ":" in dest:
+            ctx.error(
+                ctx.path(k.ROUTES, k.CONFIG, j, "weight"),
+                "an IPv6 route cannot have a weight (ECMP weights are IPv4 only)",
+                "drop weight; IPv6 routes to one destination share it equally",
             )
         if route.get("cwnd") == 0:
             ctx.error(

@@ -234,3 +234,12 @@ def test_typed_route_on_lo_is_the_route_shown_without_a_next_hop() -> None:
     assert merge(_routes(asked), host)["routes"] == host["routes"], "nothing to add"
     host["routes"]["running"] = [shown]
     assert verify(_routes(asked), host, host) == []
+
+
+def test_ipv6_route_with_weight_is_refused() -> None:
+    """nmstate's sanitize: "IPv6 ECMP route with weight is not supported yet"."""
+    v6 = {"destination": "2001:db8:e::/64", "next-hop-interface": "eth1", "weight": 2}
+    (msg,) = _messages(_routes({**v6, "next-hop-address": "2001:db8:1::2"}))
+    assert "weight" in msg
+    v4 = {"destination": "203.0.113.0/24", "next-hop-interface": "eth1", "weight": 2}
+    assert _messages(_routes({**v4, "next-hop-address": "192.0.2.2"})) == []
