@@ -115,3 +115,33 @@ def ip_routes(sb: Sandbox, family: str, table: str | int = "main") -> list[dict[
 def ip(sb: Sandbox, *args: str) -> None:
     out = sb.run(["ip", *args], capture_output=True)
     assert out.returncode == 0, out.stderr
+
+
+BRIDGE = "linux-br0"
+
+
+def bridge(state: str = "up") -> dict[str, Any]:
+    """nmstate's ``br_with_static_route``: a port-less bridge with eth1's addresses."""
+    if state != "up":
+        return {"name": BRIDGE, "type": "linux-bridge", "state": state}
+    return {
+        "name": BRIDGE,
+        "type": "linux-bridge",
+        "state": "up",
+        "bridge": {"port": []},
+        "ipv4": {
+            "enabled": True,
+            "dhcp": False,
+            "address": [{"ip": "192.0.2.251", "prefix-length": 24}],
+        },
+        "ipv6": {
+            "enabled": True,
+            "dhcp": False,
+            "autoconf": False,
+            "address": [{"ip": "2001:db8:1::1", "prefix-length": 64}],
+        },
+    }
+
+
+def bridge_routes() -> list[dict[str, Any]]:
+    return [{**r, "next-hop-interface": BRIDGE} for r in v4_routes() + v6_routes()]

@@ -227,6 +227,16 @@ async def test_add_route_rules_with_the_same_route_table_id_on_diff_ip_stack(
         await apply(host, {"routes": {"config": [{"table-id": 99, "state": "absent"}]}})
 
 
+async def test_apply_empty_state_preserve_route_rules(host: Sandbox) -> None:
+    wanted = [
+        {"ip-from": "203.0.113.1", "ip-to": "192.0.2.0/24"},
+        {"ip-from": "203.0.113.0/24", "ip-to": "192.0.2.1"},
+    ]
+    await apply(host, rules(*wanted))
+    await apply(host, {"interfaces": []})
+    in_kernel(host, *wanted)
+
+
 # -- removing ---------------------------------------------------------------------------
 
 TWO = [

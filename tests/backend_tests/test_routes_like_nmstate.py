@@ -22,9 +22,12 @@ from engine.errors import InvalidInput
 from nmtui_state.sandbox import Sandbox
 from tests.backend_tests.apply_helpers import apply, by_name, live
 from tests.backend_tests.route_helpers import (
+    BRIDGE,
     DEMO_ROUTE,
     assert_routes,
     assert_routes_missing,
+    bridge,
+    bridge_routes,
     clean_routes,
     gateways4,
     gateways6,
@@ -159,6 +162,17 @@ async def test_add_routes_to_local_route_table_255(host: Sandbox) -> None:
     await apply(host, {"routes": {"config": routes}})
     await assert_routes(host, routes)
     assert any(r["dst"] == "203.0.113.128/25" for r in ip_routes(host, "-4", 255))
+
+
+async def test_apply_empty_state_preserve_routes(host: Sandbox) -> None:
+    routes = [gateways4()[0], gateways6()[0], *v4_routes(), *v6_routes()]
+    await apply(host, {"routes": {"config": routes}})
+    before = await live(host)
+    result = await apply(host, {"interfaces": []})
+    assert result.prepared.plan.steps == []
+    after = await live(host)
+    for key in ("routes", "dns-resolver"):
+        assert after[key]["config"] == before[key]["config"], key
 
 
 # -- metrics ------------------------------------------------------------------------------
@@ -325,35 +339,6 @@ async def test_support_query_multipath_route(host: Sandbox) -> None:
 
 # -- routes and their interface --------------------------------------------------------
 
-BRIDGE = "linux-br0"
-
-
-def bridge(state: str = "up") -> dict[str, Any]:
-    """nmstate's ``br_with_static_route``: a port-less bridge with eth1's addresses."""
-    if state != "up":
-        return {"name": BRIDGE, "type": "linux-bridge", "state": state}
-    return {
-        "name": BRIDGE,
-        "type": "linux-bridge",
-        "state": "up",
-        "bridge": {"port": []},
-        "ipv4": {
-            "enabled": True,
-            "dhcp": False,
-            "address": [{"ip": "192.0.2.251", "prefix-length": 24}],
-        },
-        "ipv6": {
-            "enabled": True,
-            "dhcp": False,
-            "autoconf": False,
-            "address": [{"ip": "2001:db8:1::1", "prefix-length": 64}],
-        },
-    }
-
-
-def bridge_routes() -> list[dict[str, Any]]:
-    return [{**r, "next-hop-interface": BRIDGE} for r in v4_routes() + v6_routes()]
-
 
 async def test_iface_down_with_routes_in_current(host: Sandbox) -> None:
     """Both of nmstate's families at once, on a bridge: ``down`` takes the link, and its
@@ -381,3 +366,16 @@ async def test_delete_both_route_and_interface(host: Sandbox) -> None:
     for family in ("-4", "-6"):
         for table in (50, 51):
             assert not ip_routes(host, family, table), f"table {table} emptied"
+
+
+async def test_disable_ipv4_and_remove_wildcard_route(host: Sandbox) -> None:
+    """In one apply, on the bridge: IPv4 off and every route through it absent."""
+    await apply(host, {"interfaces": [bridge()], "routes": {"config": bridge_routes()}})
+    try:
+        off = {**bridge(), "ipv4": {"enabled": False}}
+        gone = {"state": "absent", "next-hop-interface": BRIDGE}
+        await apply(host, {"interfaces": [off], "routes": {"config": [gone]}})
+        await assert_routes_missing(host, bridge_routes())
+        assert not by_name(await live(host))[BRIDGE]["ipv4"]["enabled"]
+    finally:
+        await apply(host, {"interfaces": [bridge("absent")]})
