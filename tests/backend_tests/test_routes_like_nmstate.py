@@ -100,6 +100,23 @@ async def test_add_static_Ipv4_route_with_route_type(host: Sandbox) -> None:
     assert any(r.get("type") == "blackhole" for r in ip_routes(host, "-4"))
 
 
+async def test_add_static_route_with_route_type(host: Sandbox) -> None:
+    """Including 0.0.0.0/8, refused for a unicast route but a valid blackhole."""
+    typed = [
+        {"destination": "203.0.113.128/25", "next-hop-interface": "lo", "route-type": "blackhole"},
+        {"destination": "2001:db8:e::/64", "route-type": "unreachable"},
+        {"destination": "198.51.100.0/24", "route-type": "prohibit"},
+        {"destination": "0.0.0.0/8", "route-type": "blackhole"},
+    ]
+    await apply(host, {"routes": {"config": typed}})
+    v4 = {(r["dst"], r.get("type")) for r in ip_routes(host, "-4")}
+    assert {("203.0.113.128/25", "blackhole"), ("198.51.100.0/24", "prohibit")} <= v4
+    assert ("0.0.0.0/8", "blackhole") in v4
+    assert ("2001:db8:e::/64", "unreachable") in {
+        (r["dst"], r.get("type")) for r in ip_routes(host, "-6")
+    }
+
+
 async def test_route_type_with_next_hop_interface(host: Sandbox) -> None:
     route = {"destination": "198.51.100.0/24", "next-hop-interface": "eth1"}
     with pytest.raises(InvalidInput, match="cannot have a next hop"):
