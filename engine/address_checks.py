@@ -101,6 +101,8 @@ def ip_problems(state: Any) -> Iterator[Found]:
     if isinstance(rules, dict):
         for j, rule in _dict_items(rules.get("config")):
             for key in ("ip-from", "ip-to"):
+                if rule.get(key) == "" and rule.get("state") == "absent":
+                    continue  # nmstate's "only rules without this key"
                 if isinstance(rule.get(key), str):
                     yield from _check_network(["route-rules", "config", j, key], rule[key], state)
     dns = state.get("dns-resolver")

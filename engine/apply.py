@@ -39,8 +39,11 @@ from engine.topology import by_name
 from engine.validate import validate
 from engine.verify import Mismatch, verify
 
-VERIFY_SECONDS = 3.0
+VERIFY_SECONDS = 5.0  # nmstate's verification: 5 tries, 1 s apart
 STABLE_SECONDS = 1.0
+#: What a mismatch says of a route NM holds but has not put in the kernel yet: it waits
+#: for the route's source address to pass IPv6 duplicate address detection (seen: 2 s).
+NOT_IN_KERNEL = "not in the kernel"
 RECHECK_FIRST, RECHECK_MAX = 0.02, 0.2  # seconds between verification reads, doubling
 
 
@@ -161,7 +164,8 @@ async def _verify_loop(
     0.2 s (addresses and routes reach the kernel without an NM signal). It
     gives up at the deadline, or earlier once the host has shown the same
     mismatches for STABLE_SECONDS (nothing is converging: an MTU the kernel
-    refused stays refused).
+    refused stays refused), unless a route NM holds is still on its way to the
+    kernel (:data:`NOT_IN_KERNEL`).
     """
     loop = asyncio.get_running_loop()
     changed = asyncio.Event()
@@ -178,7 +182,10 @@ async def _verify_loop(
         now = loop.time()
         if mismatches != last:
             last, since = mismatches, now
-        if not mismatches or now > deadline or now - since > STABLE_SECONDS:
+        stuck = now - since > STABLE_SECONDS
+        if stuck and any(m.found == NOT_IN_KERNEL for m in mismatches):
+            stuck = False
+        if not mismatches or now > deadline or stuck:
             return mismatches
         # asyncio.timeout, not wait_for: Python 3.11's wait_for drops a cancellation
         # (Ctrl-C, SIGTERM) that lands as the event fires, and the apply would go on.

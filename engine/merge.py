@@ -49,7 +49,7 @@ from engine.merge_sections import (
     route_present,
 )
 from engine.normalize import normalize, normalize_in_place
-from engine.route_match import route_matches
+from engine.route_match import route_matches, same_but_metric
 from engine.route_rules import with_priorities
 from engine.topology import has_port_list, is_controller, parent_of, ports_of, set_ports
 
@@ -349,7 +349,7 @@ def merge(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
         have = (out.get(k.ROUTE_RULES) or {}).get(k.CONFIG) or []
         rules_want[k.CONFIG] = with_priorities(have, rules_want[k.CONFIG])
     routes = merge_section(
-        want.get(k.ROUTES), out.get(k.ROUTES), absent, route_matches, route_present
+        want.get(k.ROUTES), out.get(k.ROUTES), absent, route_matches, route_present, same_but_metric
     )
     rules = merge_section(want.get(k.ROUTE_RULES), out.get(k.ROUTE_RULES), set(), matches_rule)
     for key, section in ((k.ROUTES, routes), (k.ROUTE_RULES, rules)):

@@ -11,6 +11,7 @@ from typing import Any
 
 from engine import keys as k
 from engine.route_match import route_matches
+from engine.route_rules import rule_matches
 
 
 def _freeze(entry: Any) -> str:
@@ -20,11 +21,10 @@ def _freeze(entry: Any) -> str:
 def matches_rule(entry: Any, pattern: dict[str, Any]) -> bool:
     """Does an absent ``pattern`` hit ``entry``? Fields the pattern omits match anything.
 
-    Rules compare as given; routes use :func:`engine.route_match.route_matches`.
+    Rules match as nmstate's do (:func:`engine.route_rules.rule_matches`); routes use
+    :func:`engine.route_match.route_matches`.
     """
-    return isinstance(entry, dict) and all(
-        entry.get(key) == value for key, value in pattern.items() if key != k.STATE
-    )
+    return rule_matches(entry, pattern)
 
 
 def merge_entries(
@@ -32,15 +32,21 @@ def merge_entries(
     desired: list[Any],
     matches: Callable[[Any, dict[str, Any]], bool] = matches_rule,
     present: Callable[[Any, dict[str, Any]], bool] | None = None,
+    replaces: Callable[[Any, dict[str, Any]], bool] | None = None,
 ) -> list[Any]:
     """Append-only list merge for routes and rules, honouring ``state: absent`` wildcards.
 
     ``matches(entry, pattern)``: whether an absent pattern deletes an entry.
     ``present(entry, wanted)``: whether a kept entry already is the ``wanted`` one
     (a route given without the metric and table NM filled in); None: equal ones only.
+    ``replaces(entry, wanted)``: whether ``wanted`` takes the place of the host's
+    ``entry`` (a route asked for with another metric); None: nothing is replaced.
     """
     patterns = [e for e in desired if isinstance(e, dict) and e.get(k.STATE) == k.ABSENT]
     out = [e for e in current if not any(matches(e, p) for p in patterns)]
+    if replaces is not None:
+        asked = [e for e in desired if isinstance(e, dict) and e.get(k.STATE) != k.ABSENT]
+        out = [e for e in out if not any(replaces(e, w) for w in asked)]
     seen = {_freeze(e) for e in out}
     for entry in desired:
         if isinstance(entry, dict) and entry.get(k.STATE) == k.ABSENT:
@@ -75,6 +81,7 @@ def merge_section(
     drop_via: set[str],
     matches: Callable[[Any, dict[str, Any]], bool],
     present: Callable[[Any, dict[str, Any]], bool] | None = None,
+    replaces: Callable[[Any, dict[str, Any]], bool] | None = None,
 ) -> Any:
     """Routes / route-rules: merge the ``config`` lists, keep the rest of the host's section.
 
@@ -96,7 +103,9 @@ def merge_section(
     # The host's routes via a deleted interface go first, so that one of them cannot
     # stand in for an asked route it matches (merging twice would then differ).
     merged = kept(
-        merge_entries(kept(cur_list), asked if isinstance(asked, list) else [], matches, present)
+        merge_entries(
+            kept(cur_list), asked if isinstance(asked, list) else [], matches, present, replaces
+        )
     )
     if merged == cur_list and (cur is not None or not have_dict):
         return have

@@ -31,13 +31,16 @@ from typing import Any
 
 from engine import keys as k
 from engine.ethtool_names import canonical_section
+from engine.route_match import canonical_network, sanitized_route
 from engine.route_rules import canonical_rule
 from engine.topology import ports_of, sort_ports
 
 #: MAC-valued keys: nmstate prints MACs in upper case and reads them in any case.
 _MAC_KEYS = frozenset({k.MAC_ADDRESS, k.PERMANENT_MAC_ADDRESS, "group-addr"})
-_ROUTE_IP_KEYS = (k.DESTINATION, k.NEXT_HOP_ADDRESS)
-_RULE_IP_KEYS = (k.IP_FROM, k.IP_TO)
+#: Route keys holding a plain address. Destinations and rule addresses are networks,
+#: cleaned up as nmstate's ``sanitize`` does (:func:`engine.route_match.sanitized_route`):
+#: ``198.51.100.1/24`` is ``198.51.100.0/24``, a bare ``203.0.113.1`` is ``203.0.113.1/32``.
+_ROUTE_IP_KEYS = (k.NEXT_HOP_ADDRESS,)
 
 
 def clone(node: Any) -> Any:
@@ -139,8 +142,11 @@ def _entry_key(entry: Any, order: tuple[str, ...]) -> tuple[Any, ...]:
     return (*head, rest)
 
 
-def _normalize_entries(section: Any, ip_keys: tuple[str, ...], order: tuple[str, ...]) -> None:
-    """Canonicalise addresses in routes/rules and sort them: their list order means nothing."""
+def _normalize_entries(
+    section: Any, ip_keys: tuple[str, ...], net_keys: tuple[str, ...], order: tuple[str, ...]
+) -> None:
+    """Canonicalise addresses and networks in routes/rules and sort them: their list order
+    means nothing."""
     if not isinstance(section, dict):
         return
     for part in (k.CONFIG, k.RUNNING):
@@ -152,6 +158,9 @@ def _normalize_entries(section: Any, ip_keys: tuple[str, ...], order: tuple[str,
                 for key in ip_keys:
                     if isinstance(entry.get(key), str):
                         entry[key] = canonical_ip(entry[key])
+                for key in net_keys:
+                    if isinstance(entry.get(key), str):
+                        entry[key] = canonical_network(entry[key])
         entries.sort(key=lambda e: _entry_key(e, order))
 
 
@@ -210,10 +219,15 @@ def normalize_in_place(out: dict[str, Any]) -> dict[str, Any]:
                 _normalize_interface(iface)
         ifaces.sort(key=_iface_sort_key)
         _fill_controllers(ifaces)
-    _normalize_entries(out.get(k.ROUTES), _ROUTE_IP_KEYS, _ROUTE_ORDER)
+    routes = out.get(k.ROUTES)
+    if isinstance(routes, dict) and isinstance(routes.get(k.CONFIG), list):
+        routes[k.CONFIG] = [
+            sanitized_route(r) if isinstance(r, dict) else r for r in routes[k.CONFIG]
+        ]
+    _normalize_entries(routes, _ROUTE_IP_KEYS, (), _ROUTE_ORDER)
     rules = out.get(k.ROUTE_RULES)
     if isinstance(rules, dict) and isinstance(rules.get(k.CONFIG), list):
         rules[k.CONFIG] = [canonical_rule(r) if isinstance(r, dict) else r for r in rules[k.CONFIG]]
-    _normalize_entries(rules, _RULE_IP_KEYS, _RULE_ORDER)
+    _normalize_entries(rules, (), (k.IP_FROM, k.IP_TO), _RULE_ORDER)
     _normalize_dns(out.get(k.DNS_RESOLVER))
     return out

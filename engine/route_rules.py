@@ -16,6 +16,7 @@ import contextlib
 from typing import Any
 
 from engine import keys as k
+from engine.route_match import canonical_network
 
 AUTO_PRIORITY_START = 30000  # nmstate's ROUTE_RULE_DEFAULT_PRIORITY
 _MARKS = ("fwmark", "fwmask")
@@ -31,6 +32,9 @@ def _addr_family(rule: dict[str, Any]) -> str | None:
 def canonical_rule(rule: dict[str, Any]) -> dict[str, Any]:
     """``rule`` in the one form states are compared in (see the module docstring)."""
     out = dict(rule)
+    for key in (k.IP_FROM, k.IP_TO):
+        if isinstance(out.get(key), str):
+            out[key] = canonical_network(out[key])
     for key in _MARKS:
         value = out.get(key)
         if isinstance(value, str) and value.lower().startswith("0x"):
@@ -49,6 +53,44 @@ def canonical_rule(rule: dict[str, Any]) -> dict[str, Any]:
 
 def _matches(entry: dict[str, Any], pattern: dict[str, Any]) -> bool:
     return all(entry.get(key) == v for key, v in pattern.items() if key != k.STATE)
+
+
+def _family(rule: dict[str, Any]) -> str:
+    return _addr_family(rule) or str(rule.get(k.FAMILY) or k.IPV4)
+
+
+def rule_matches(entry: Any, pattern: dict[str, Any]) -> bool:
+    """Whether ``entry`` is one of the rules ``pattern`` names: nmstate's ``is_match``.
+
+    Both in :func:`canonical_rule`'s form. A key the pattern omits matches anything;
+    ``ip-from: ""`` (``ip-to: ""``) only rules without one; ``family`` the family the
+    entry's addresses (or its own ``family``) say; ``priority: -1`` and
+    ``route-table: 0`` anything; an omitted fwmark/fwmask counts as 0.
+    """
+    if not isinstance(entry, dict):
+        return False
+    for key, want in pattern.items():
+        have = entry.get(key)
+        if key == k.STATE:
+            continue
+        if key in (k.IP_FROM, k.IP_TO) and want == "":
+            if have:
+                return False
+        elif key == k.FAMILY:
+            if want != _family(entry):
+                return False
+        elif key == k.PRIORITY:
+            if want != -1 and want != have and not (want == 0 and have is None):
+                return False
+        elif key == k.ROUTE_TABLE:
+            if want and want != have:
+                return False
+        elif key in _MARKS:
+            if (want or 0) != (have or 0):
+                return False
+        elif want != have:
+            return False
+    return True
 
 
 def with_priorities(current: list[Any], desired: list[Any]) -> list[Any]:

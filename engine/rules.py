@@ -12,7 +12,8 @@ When ``current`` is None the host is unknown (validating a file offline), so
 This module holds the value rules (IP, MTU, ids, bond options, kernel
 support) and runs them all; the rules about how interfaces hang together
 are in :mod:`engine.rules_topology`, those about names and MAC addresses in
-:mod:`engine.rules_link`, and the shared index in :mod:`engine.rules_context`.
+:mod:`engine.rules_link`, those of route and rule entries in :mod:`engine.rules_routes`,
+and the shared index in :mod:`engine.rules_context`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from engine.errors import Problem
 from engine.normalize import canonical_ip
 from engine.rules_context import Ctx, to_int
 from engine.rules_link import IFNAMSIZ, check_link
+from engine.rules_routes import check_route_entries, check_route_rules
 from engine.rules_topology import (
     check_bases,
     check_cycles,
@@ -292,6 +294,8 @@ def semantic_problems(
     check_hsr(ctx)
     check_cycles(ctx)
     check_routes(ctx)
+    check_route_entries(ctx)
+    check_route_rules(ctx)
     _check_ip(ctx)
     _check_link_local(ctx)
     _check_mtu(ctx)

@@ -15,7 +15,7 @@ from typing import Any
 from engine import keys as k
 from engine.bridge_vlans import vid_map
 from engine.comparable import comparable
-from engine.route_match import route_matches
+from engine.route_match import route_matches, sanitized_route
 from engine.topology import by_name
 
 _PORT_VLAN = re.compile(r"\.port\[[^\]]+\]\.vlan$")  # a bridge port's VLANs, not a vlan link
@@ -203,13 +203,22 @@ def _verify_routes(desired: dict[str, Any], live: dict[str, Any], out: list[Mism
     by_dest: dict[Any, list[dict[str, Any]]] = {}
     for r in config:  # indexed once: N routes asked for must not cost N x N matches
         by_dest.setdefault(r.get(k.DESTINATION), []).append(r)
-    for i, route in enumerate((desired.get(k.ROUTES) or {}).get(k.CONFIG) or []):
-        if not isinstance(route, dict):
+    asked_routes = (desired.get(k.ROUTES) or {}).get(k.CONFIG) or []
+    added = [
+        sanitized_route(r)
+        for r in asked_routes
+        if isinstance(r, dict) and r.get(k.STATE) != k.ABSENT
+    ]
+    for i, asked in enumerate(asked_routes):
+        if not isinstance(asked, dict):
             continue
+        route = sanitized_route(asked)
         where = f"routes.config[{i}]"
         dest = route.get(k.DESTINATION)
         pool = config if not dest else by_dest.get(dest, [])
         if route.get(k.STATE) == k.ABSENT:
+            if any(route_matches(r, route) for r in added):
+                continue  # as nmstate: an absent entry a desired route matches (a new gateway)
             hits = [r for r in pool if route_matches(r, route)]
             if hits:
                 out.append(Mismatch(where, "absent", hits))
@@ -299,14 +308,14 @@ def verify(desired: dict[str, Any], merged: dict[str, Any], live: dict[str, Any]
 
 def _verify_rules(desired: dict[str, Any], live: dict[str, Any], out: list[Mismatch]) -> None:
     """Each rule asked for is there (the keys it gives match); each absent one is gone."""
-    from engine.route_rules import canonical_rule
+    from engine.route_rules import canonical_rule, rule_matches
 
     have = (live.get(k.ROUTE_RULES) or {}).get(k.CONFIG) or []
     for i, rule in enumerate((desired.get(k.ROUTE_RULES) or {}).get(k.CONFIG) or []):
         if not isinstance(rule, dict):
             continue
         pattern = canonical_rule(rule)
-        hits = [r for r in have if route_matches(r, pattern)]
+        hits = [r for r in have if rule_matches(r, pattern)]
         if pattern.get(k.STATE) == k.ABSENT and hits:
             out.append(Mismatch(f"route-rules.config[{i}]", "absent", hits))
         elif pattern.get(k.STATE) != k.ABSENT and not hits:

@@ -1,10 +1,16 @@
 """Kernel routes (RTM_NEWROUTE messages from pyroute2) as schema routes.
 
-What nmstate shows of the kernel's routing tables: static and protocol
-routes of the unicast and the typed kinds (blackhole, unreachable,
-prohibit), not the kernel's own (prefix routes of an address, link-local).
+What nmstate shows of the kernel's routing tables (rust/src/lib/nispor/route.rs):
+routes of the unicast and the typed kinds (blackhole, unreachable, prohibit)
+in the universe or link scope, from the protocols nmstate lists (boot,
+static, ra, dhcp, mrouted, keepalived, babel). Not the kernel's own (prefix
+routes of an address, link-local), and not those of routing daemons (BGP's
+186, bird's 12): they are their daemon's, not the host's configuration.
 A multipath (ECMP) route is one kernel entry with several next hops; the
-schema spells it as one route per next hop, each with its ``weight``.
+schema spells it as one route per next hop, IPv4's each with its ``weight``
+(nmstate shows none for IPv6, whose next hops the kernel keeps apart).
+``cwnd`` is shown only when locked: ``man ip-route`` calls an unlocked one
+useless, and nmstate shows it only with its lock too.
 """
 
 from __future__ import annotations
@@ -15,6 +21,11 @@ from typing import Any
 from engine import keys as k
 
 RT_PROTO_KERNEL = 2
+#: The protocols whose routes nmstate shows: boot, static, ra, dhcp, mrouted,
+#: keepalived, babel.
+SHOWN_PROTOCOLS = frozenset({3, 4, 9, 16, 17, 18, 42})
+#: RT_SCOPE_UNIVERSE, RT_SCOPE_LINK: the scopes nmstate shows.
+SHOWN_SCOPES = frozenset({0, 253})
 RTN_UNICAST = 1
 #: rtnetlink route type → schema ``route-type``.
 TYPED: dict[int, str] = {6: "blackhole", 7: "unreachable", 8: "prohibit"}
@@ -30,6 +41,7 @@ METRICS = {
     "RTAX_INITRWND": "initrwnd",
 }
 RTAX_MTU_LOCK = 1 << 2
+RTAX_CWND_LOCK = 1 << 7
 
 
 def _attrs(value: Any) -> dict[str, Any]:
@@ -49,8 +61,11 @@ def _metrics(value: Any, route: dict[str, Any]) -> None:
             route[key] = int(metrics[attr])
     if metrics.get("RTAX_QUICKACK"):
         route["quickack"] = True
-    if int(metrics.get("RTAX_LOCK") or 0) & RTAX_MTU_LOCK and k.MTU in route:
+    locks = int(metrics.get("RTAX_LOCK") or 0)
+    if locks & RTAX_MTU_LOCK and k.MTU in route:
         route["lock-mtu"] = True
+    if not locks & RTAX_CWND_LOCK:
+        route.pop("cwnd", None)
 
 
 def routes_of(msg: Any, nlas: Any, names: dict[int, str]) -> list[dict[str, Any]]:
@@ -59,7 +74,9 @@ def routes_of(msg: Any, nlas: Any, names: dict[int, str]) -> list[dict[str, Any]
     ``nlas`` is the message's attribute index (:class:`engine.backend.netlink.NLAs`).
     """
     kind = msg["type"]
-    if (kind != RTN_UNICAST and kind not in TYPED) or msg["proto"] == RT_PROTO_KERNEL:
+    if kind != RTN_UNICAST and kind not in TYPED:
+        return []
+    if msg["proto"] not in SHOWN_PROTOCOLS or msg["scope"] not in SHOWN_SCOPES:
         return []
     family = msg["family"]
     default = "0.0.0.0" if family == socket.AF_INET else "::"
@@ -90,7 +107,8 @@ def routes_of(msg: Any, nlas: Any, names: dict[int, str]) -> list[dict[str, Any]
                 one[k.NEXT_HOP_INTERFACE] = names.get(oif, str(oif))
             if gateway:
                 one[k.NEXT_HOP_ADDRESS] = gateway
-            one["weight"] = int(hop["hops"]) + 1
+            if family == socket.AF_INET:
+                one["weight"] = int(hop["hops"]) + 1
             out.append(one)
         return out
     oif = nlas.get("RTA_OIF")

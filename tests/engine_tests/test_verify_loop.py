@@ -9,6 +9,7 @@ ones are exercised by every apply in the sandbox tests.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -76,3 +77,32 @@ def test_an_nm_signal_triggers_the_recheck(monkeypatch: pytest.MonkeyPatch, sign
 def test_without_a_signal_it_polls(monkeypatch: pytest.MonkeyPatch) -> None:
     """Addresses reach the kernel without an NM signal: a short poll catches them."""
     assert _run(monkeypatch, FakeClient(), None) == 2
+
+
+ROUTE = {
+    "destination": "2001:db8:e::/64",
+    "next-hop-interface": "eth1",
+    "next-hop-address": "2001:db8:1::f",
+    "source": "2001:db8:1::10",
+    "table-id": 254,
+}
+
+
+def test_a_route_on_its_way_to_the_kernel_is_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NM holds an IPv6 route with a source but installs it once that address has passed
+    duplicate address detection (2 s seen): the loop keeps reading, as nmstate's 5 s
+    verification does, instead of giving up after STABLE_SECONDS of the same mismatch."""
+    monkeypatch.setattr(apply_mod, "STABLE_SECONDS", 0.05)
+    wanted = {"routes": {"config": [ROUTE]}}
+    waiting = {"routes": {"config": [ROUTE], "running": []}, "interfaces": []}
+    there = {"routes": {"config": [ROUTE], "running": [ROUTE]}, "interfaces": []}
+    start = time.monotonic()  # the clock of asyncio's loop.time()
+
+    async def read_live(*_args: Any, **_kwargs: Any) -> LiveState:
+        late = time.monotonic() - start > 0.3
+        return LiveState(there if late else waiting)
+
+    monkeypatch.setattr(apply_mod, "read_live", read_live)
+    prepared = Prepared(wanted, {}, wanted, [], Plan(steps=[]))
+    loop = _verify_loop(prepared, None, None, FakeClient())  # type: ignore[arg-type]
+    assert asyncio.run(asyncio.wait_for(loop, timeout=10)) == []
