@@ -14,6 +14,7 @@ shaping code reads the same keys whichever way a message was decoded.
 
 from __future__ import annotations
 
+import os
 import socket
 import struct
 from collections.abc import Callable
@@ -27,6 +28,7 @@ NLM_F_DUMP = 0x300
 NLMSG_ERROR = 2
 NLMSG_DONE = 3
 NLMSG_HDR = struct.Struct("=IHHII")  # len, type, flags, seq, pid
+NLMSG_ERRNO = struct.Struct("=i")  # NLMSG_ERROR's and NLMSG_DONE's first field: 0 or -errno
 NLA_HDR = struct.Struct("=HH")  # len, type
 NLA_TYPE_MASK = 0x3FFF  # without NLA_F_NESTED and NLA_F_NET_BYTEORDER
 MAX_MESSAGES = 100_000  # a bound on a reply, should the kernel ignore a filter
@@ -153,11 +155,15 @@ def open_socket(fileno: int | None, strict: bool = False) -> socket.socket:
     return sock
 
 
-def dump(sock: socket.socket, seq: int, request: int, body: bytes, reply: int) -> list[bytes]:
+def dump(
+    sock: socket.socket, seq: int, request: int, body: bytes, reply: int, lenient: bool = False
+) -> list[bytes]:
     """Send dump request ``request`` (its header ``body``); the ``reply`` messages answering.
 
-    An NLMSG_ERROR ends the dump with what came before it, as a dump the
-    kernel refuses to filter comes back empty.
+    An error the kernel answers with is raised as OSError (a link read that
+    silently came back empty would say every interface is gone); ``lenient``
+    ends the dump with what came before it instead, for dumps where nothing is
+    the right answer (a filter the kernel refuses).
     """
     head = NLMSG_HDR.pack(NLMSG_HDR.size + len(body), request, NLM_F_REQUEST | NLM_F_DUMP, seq, 0)
     sock.send(head + body)
@@ -171,6 +177,12 @@ def dump(sock: socket.socket, seq: int, request: int, body: bytes, reply: int) -
                 return found
             if got_seq == seq:
                 if kind in (NLMSG_DONE, NLMSG_ERROR):
+                    # both carry the dump's error, if any (a refused dump ends in NLMSG_DONE)
+                    error = 0
+                    if length >= NLMSG_HDR.size + NLMSG_ERRNO.size:
+                        (error,) = NLMSG_ERRNO.unpack_from(buf, offset + NLMSG_HDR.size)
+                    if error < 0 and not lenient:
+                        raise OSError(-error, f"netlink dump {request}: {os.strerror(-error)}")
                     return found
                 if kind == reply:
                     found.append(buf[offset : offset + length])

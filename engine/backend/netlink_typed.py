@@ -35,7 +35,7 @@ def typed_routes(fileno: int | None, kinds: tuple[int, ...]) -> list[Any]:
     with open_socket(fileno, strict=True) as sock:
         for seq, kind in enumerate(kinds, start=1):
             body = RTMSG.pack(socket.AF_UNSPEC, 0, 0, 0, 0, 0, 0, kind, 0)
-            for data in dump(sock, seq, RTM_GETROUTE, body, RTM_NEWROUTE):
+            for data in dump(sock, seq, RTM_GETROUTE, body, RTM_NEWROUTE, lenient=True):
                 msg = rtmsg(data)
                 msg.decode()
                 if msg["type"] == kind and msg["family"] in (socket.AF_INET, socket.AF_INET6):

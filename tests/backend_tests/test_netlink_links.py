@@ -11,6 +11,7 @@ module) are checked on synthetic messages, decoded both ways too.
 
 from __future__ import annotations
 
+import errno
 import struct
 from collections.abc import Iterator
 from typing import Any
@@ -316,3 +317,14 @@ def test_a_truncated_attribute_ends_the_decode_without_error() -> None:
     struct.pack_into("=H", msg, 32, 0xFFF0)  # IFLA_IFNAME claims more than the message holds
     link = plain_link(bytes(msg))
     assert link["index"] == 42 and link["ifname"] is None
+
+
+def test_a_dump_the_kernel_refuses_is_an_error_not_an_empty_host() -> None:
+    """A strict socket refuses a link dump with a type in its header (EINVAL): raised, as
+    pyroute2 raised it, where returning nothing would read as "every link is gone"."""
+    bad = struct.pack("=BxHiII", 0, 1, 0, 0, 0)  # ifi_type 1
+    with raw.open_socket(None, strict=True) as sock:
+        with pytest.raises(OSError) as err:
+            raw.dump(sock, 1, 18, bad, 16)
+        assert err.value.errno == errno.EINVAL
+        assert raw.dump(sock, 2, 18, bad, 16, lenient=True) == []
