@@ -1,8 +1,10 @@
-"""Kernel reads over netlink (pyroute2): links, addresses, routes, type attributes.
+"""Kernel reads over netlink: links, addresses, routes, type attributes.
 
 The kernel is the truth for what exists and what is configured right now;
 NetworkManager adds intent (profiles, DHCP, managed or not). Reads are one
-dump per object kind, so 600 links cost three round trips, not 600.
+dump per object kind, so 600 links cost three round trips, not 600. Links,
+the bulk of a read, are decoded from the bytes by
+:mod:`engine.backend.netlink_links`; addresses and routes by pyroute2.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from engine import keys as k
 from engine.backend.netlink_bridge import bridge_options, bridge_port
+from engine.backend.netlink_links import read_links
 from engine.backend.netlink_routes import DUMP_TYPES, routes_of
 from engine.backend.netlink_typed import typed_routes
 from engine.backend.netns import netlink_fd
@@ -57,12 +60,13 @@ class KernelState:
 
 
 class NLAs:
-    """A netlink message's attributes by name, looked up in one pass instead of one per get.
+    """A pyroute2 message's attributes by name, looked up in one pass instead of one per get.
 
-    pyroute2's ``msg.get(name)`` scans the whole attribute list (about 60 per
-    link) and wraps each entry on the way; shaping a link asks for ~15 of them,
-    so 600 links cost ~75 ms that way. Indexing each message once and decoding
-    a value only when it is asked for cuts that to a third. Fields of the
+    pyroute2's ``msg.get(name)`` scans the whole attribute list and wraps each
+    entry on the way; shaping a route or an AF_BRIDGE port message asks for
+    several (a link, ~15 of its ~60, cost 75 ms per 600 links that way).
+    Indexing each message once and decoding a value only when it is asked for
+    cuts that to a third. Fields of the
     fixed header (``index``, ``flags``, ``family`` ...) are read as well, so
     callers need not know which is which.
     """
@@ -83,22 +87,7 @@ class NLAs:
         value = slot.value
         return default if value is None else value
 
-    def nested(self, name: str) -> NLAs | None:
-        """The attributes of a nested attribute (IFLA_LINKINFO ...), or None."""
-        value = self.get(name)
-        return None if value is None else NLAs(value)
 
-
-LINK_ATTRS = {  # plain link key -> RTM_NEWLINK attribute
-    "ifname": "IFLA_IFNAME",
-    "address": "IFLA_ADDRESS",
-    "mtu": "IFLA_MTU",
-    "master": "IFLA_MASTER",
-    "link": "IFLA_LINK",
-    "netnsid": "IFLA_LINK_NETNSID",
-    "operstate": "IFLA_OPERSTATE",
-    "stats": "IFLA_STATS64",
-}
 STATS_KEYS = (  # the IFLA_STATS64 counters the details pane shows
     "rx_bytes",
     "tx_bytes",
@@ -109,25 +98,6 @@ STATS_KEYS = (  # the IFLA_STATS64 counters the details pane shows
     "rx_dropped",
     "tx_dropped",
 )
-
-
-def plain_link(msg: Any) -> dict[str, Any]:
-    """An RTM_NEWLINK (pyroute2 message) as the plain dict the shaping code reads.
-
-    ``data`` and ``slave_data`` (IFLA_INFO_DATA / IFLA_INFO_SLAVE_DATA) stay
-    lazy: a bridge carries some forty options, of which about twenty are shown
-    (:mod:`engine.backend.netlink_bridge`).
-    """
-    nlas = NLAs(msg)
-    link: dict[str, Any] = {"index": msg["index"], "flags": msg["flags"]}
-    for key, attr in LINK_ATTRS.items():
-        link[key] = nlas.get(attr)
-    info = nlas.nested("IFLA_LINKINFO")
-    if info is not None:
-        link["kind"] = info.get("IFLA_INFO_KIND")
-        link["data"] = info.nested("IFLA_INFO_DATA")
-        link["slave_data"] = info.nested("IFLA_INFO_SLAVE_DATA")
-    return link
 
 
 def _iface_type(link: dict[str, Any]) -> str:
@@ -222,12 +192,14 @@ def read_kernel(netns: str | None = None) -> KernelState:
     entries are never shown, so they need not be decoded. A kernel that
     ignores the filter sends everything, and :func:`routes_of` drops it instead.
     The typed routes (blackhole ...) come in their own dumps, one per type.
+    Links come over a socket of their own, decoded without pyroute2
+    (:mod:`engine.backend.netlink_links`).
     """
     from pyroute2 import IPRoute
 
+    links = read_links(netlink_fd(netns) if netns else None)
     fileno = netlink_fd(netns) if netns else None
     with IPRoute(fileno=fileno, strict_check=True) as ipr:
-        links = [plain_link(msg) for msg in ipr.get_links()]
         port_vlans = None
         if any(vlan_filtering(link) for link in links):
             port_vlans = {
@@ -272,8 +244,8 @@ def shape_kernel(
     routes: list[Any],
     port_vlans: dict[int, list[tuple[int, int]]] | None = None,
 ) -> KernelState:
-    """Turn links (as :func:`plain_link` gives them) and raw netlink messages into schema-shaped
-    interfaces and routes.
+    """Turn links (as :func:`engine.backend.netlink_links.plain_link` gives them), addresses
+    and routes (pyroute2 messages) into schema-shaped interfaces and routes.
 
     ``port_vlans`` (ifindex -> kernel VLAN entries) is only read when some bridge
     filters by VLAN; ports of such a bridge get their ``vlan`` section from it.

@@ -1,8 +1,9 @@
 """The kernel half of ``show`` on shapes a sandbox cannot produce on demand.
 
-``plain_link`` turns pyroute2's messages into plain dicts; these fakes are
-such dicts, so the shaping code sees what it sees on a real host (the sandbox round trips
-in test_apply_roundtrip.py cover the common shapes end to end).
+``plain_link`` (engine.backend.netlink_links) turns the kernel's link messages into
+plain dicts; these fakes are such dicts, so the shaping code sees what it sees on a
+real host (the sandbox round trips in test_apply_roundtrip.py cover the common shapes
+end to end).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from engine.backend.netlink import port_vlan_entries, shape_kernel, vlan_filteri
 
 
 def _link(index: int, name: str, kind: str | None = None, **attrs: Any) -> dict[str, Any]:
-    """A link as :func:`engine.backend.netlink.plain_link` hands it to the shaping code."""
+    """A link as :func:`engine.backend.netlink_links.plain_link` hands it to the shaping code."""
     mac = f"02:00:00:00:00:{index:02x}"
     link: dict[str, Any] = {"index": index, "ifname": name, "flags": 1, "mtu": 1500}
     link["address"] = mac
