@@ -26,7 +26,8 @@ against. The rules, in nmstate's spirit:
   or autoconf on without listing addresses drops static ones (nmstate
   refuses the mix unless ``allow-extra-address``); a new bond mode
   discards the old mode's options; ``description: ""`` removes a description
-  and is nothing where there is none.
+  and is nothing where there is none; ``copy-mac-from`` becomes the
+  ``mac-address`` it names (:mod:`engine.copy_mac`).
 
 What ``show`` reports but no apply sets (IPv6 link-local addresses, bridge
 timers: :mod:`engine.comparable`) is left out of both sides, so the result
@@ -41,6 +42,7 @@ from typing import Any
 
 from engine import keys as k
 from engine.comparable import comparable
+from engine.copy_mac import resolve_copy_mac
 from engine.merge_sections import (
     matches_rule,
     merge_dns,
@@ -338,7 +340,7 @@ def _merge_interfaces(want: dict[str, Any], have: dict[str, Any]) -> tuple[list[
 def merge(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     """The full state the host should reach when ``desired`` is applied to ``current``."""
     # Compared forms: a link-local address or a bridge timer is neither asked nor kept.
-    want = comparable(normalize(desired))
+    want = comparable(normalize(resolve_copy_mac(desired, current)))
     out = comparable(normalize(current))
     if k.INTERFACES in want or k.INTERFACES in out:
         out[k.INTERFACES], absent = _merge_interfaces(want, out)
