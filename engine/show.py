@@ -21,7 +21,7 @@ from engine.backend.netlink import KernelState
 from engine.backend.netlink_process import KernelRead
 from engine.backend.netns import chosen_netns
 from engine.backend.nm_dbus import NMClient
-from engine.backend.nm_read import DEVICE_STATE_ACTIVATED, NMDevice, NMState, read_nm
+from engine.backend.nm_read import NMDevice, NMState, device_up, read_nm
 from engine.backend.nm_route_rules import rules_from_nm
 from engine.backend.nm_settings_read import (
     description_of,
@@ -108,7 +108,7 @@ def _generated(iface: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def _iface_state(iface: dict[str, Any], dev: NMDevice | None) -> None:
     if dev is None or not dev.managed:
         iface[k.STATE] = k.IGNORE
-    elif dev.state != DEVICE_STATE_ACTIVATED:
+    elif not device_up(dev.state):
         iface[k.STATE] = k.DOWN
 
 

@@ -80,6 +80,10 @@ def _addresses(ip: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+#: i32::MAX, nmstate's ``dhcp-timeout`` and ``ra-timeout`` for dynamic IP: endless.
+DHCP_FOREVER = 2147483647
+
+
 def _ip_settings(iface: dict[str, Any], family: str, l2_port: bool) -> dict[str, Any]:
     """The ipv4/ipv6 setting from the interface's section (routes and DNS are added later).
 
@@ -105,6 +109,11 @@ def _ip_settings(iface: dict[str, Any], family: str, l2_port: bool) -> dict[str,
     if addrs:
         out["address-data"] = addrs
     if dhcp or autoconf:
+        # nmstate's: NetworkManager never gives up waiting for a lease (and so never
+        # takes down an interface the state wants up for want of one).
+        out["dhcp-timeout"] = DHCP_FOREVER
+        if autoconf:
+            out["ra-timeout"] = DHCP_FOREVER
         for key, prop in (
             ("auto-dns", "ignore-auto-dns"),
             ("auto-routes", "ignore-auto-routes"),
