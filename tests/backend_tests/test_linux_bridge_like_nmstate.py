@@ -11,6 +11,7 @@ their engine side is tested.
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -215,3 +216,70 @@ async def test_delete_bridge_created_by_iproute(host: Sandbox) -> None:
         assert BR0 not in ip(host, "-o", "link", "show")
     finally:
         subprocess.run(["ip", "-n", host.name, "link", "del", BR0], capture_output=True)
+
+
+def unmanage(sb: Sandbox, name: str) -> None:
+    """``nmcli dev set NAME managed no``, repeated until NM has seen the new link (each
+    try is a round trip to NM, so this waits on NM, not on a clock)."""
+    deadline = time.monotonic() + 20
+    while True:
+        done = subprocess.run(
+            ["nmcli", "dev", "set", name, "managed", "no"], env=sb.env(), capture_output=True
+        )
+        if done.returncode == 0:
+            return
+        assert time.monotonic() < deadline, done.stderr
+
+
+@pytest.fixture
+async def unmanaged_port(ports: Sandbox) -> AsyncIterator[Sandbox]:
+    """nmstate's ``bridge_unmanaged_port``: linux-br0 from NM with no port, and u0 (a
+    veth made with ``ip``, set unmanaged as nmstate sets its dummy0) put in it with ``ip``."""
+    await apply(ports, {"interfaces": [bridge(BR0, [])]})
+    ip(ports, "link", "add", "u0", "type", "veth", "peer", "name", "u0p")
+    try:
+        unmanage(ports, "u0")
+        ip(ports, "link", "set", "u0", "up")
+        ip(ports, "link", "set", "u0", "master", BR0)
+        yield ports
+    finally:
+        subprocess.run(["ip", "-n", ports.name, "link", "del", "u0"], capture_output=True)
+
+
+async def test_bridge_with_unmanaged_ports(unmanaged_port: Sandbox) -> None:
+    now = await live(unmanaged_port)
+    assert ports_of(now, BR0) == ["u0"]
+    assert by_name(now)["u0"]["state"] == "ignore"
+
+
+async def test_linux_bridge_replace_unmanaged_port(unmanaged_port: Sandbox) -> None:
+    shown = by_name(await live(unmanaged_port))[BR0]
+    shown.pop("mac-address")
+    shown["bridge"]["port"] = [{"name": "p0"}]
+    await apply(unmanaged_port, {"interfaces": [shown]})
+    assert "p0" in ports_of(await live(unmanaged_port), BR0)
+
+
+async def test_ignore_unmanged_tap_as_bridge_port(ports: Sandbox) -> None:
+    """A tap made outside NM and put in the bridge stays its port next to the ones the
+    state lists: it has no profile to change, so the state cannot take it out.
+
+    nmstate's fixture also makes the bridge with ``ip link``; NM without udev (the
+    sandbox) leaves such a bridge unmanaged, and taking it over then drops its ports
+    inside NM. So here NM makes the bridge and ``ip`` adds the tap, and the state is
+    applied again.
+    """
+    await apply(ports, {"interfaces": [bridge(BR0, ["p0"])]})
+    ip(ports, "tuntap", "add", "name", "tap0", "mode", "tap")
+    ip(ports, "link", "set", "tap0", "master", BR0)
+    ip(ports, "link", "set", "tap0", "up")
+    assert sorted(ports_of(await live(ports), BR0)) == ["p0", "tap0"]
+    await apply(ports, {"interfaces": [bridge(BR0, ["p0"])]})
+    assert sorted(ports_of(await live(ports), BR0)) == ["p0", "tap0"]
+
+
+async def test_explicitly_ignore_a_bridge_port(ports: Sandbox) -> None:
+    await apply(ports, {"interfaces": [bridge(BR0, ["p0"])]})
+    desired = [bridge(BR0, ["p0", "p1"]), {"name": "p0", "state": "ignore"}]
+    await apply(ports, {"interfaces": desired})
+    assert ports_of(await live(ports), BR0) == ["p0", "p1"]
