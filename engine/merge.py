@@ -43,6 +43,7 @@ from typing import Any
 from engine import keys as k
 from engine.comparable import comparable
 from engine.copy_mac import resolve_copy_mac
+from engine.merge_ports import ignored_ports, keep_ignored_ports
 from engine.merge_sections import (
     matches_rule,
     merge_dns,
@@ -315,7 +316,7 @@ def _merge_interfaces(want: dict[str, Any], have: dict[str, Any]) -> tuple[list[
     raw = have.get(k.INTERFACES)
     ifaces = _Interfaces(list(raw) if isinstance(raw, list) else [])
     peers = _veth_peers(ifaces.named())
-    held = _ignored_ports(ifaces.named())
+    held = ignored_ports(ifaces.named())
     wanted = _named(want)
     removed: set[str] = set()
     for w in wanted:
@@ -335,44 +336,8 @@ def _merge_interfaces(want: dict[str, Any], have: dict[str, Any]) -> tuple[list[
             ifaces.items[pos] = _merge_iface(ifaces.items[pos], w)
     absent = _cascade_absent(ifaces, {w[k.NAME] for w in wanted}, removed, peers)
     _merge_ports(ifaces, wanted)
-    _keep_ignored_ports(ifaces, wanted, held)
+    keep_ignored_ports(ifaces.items, ifaces.find, wanted, held)
     return ifaces.items, absent
-
-
-def _ignored_ports(current: list[dict[str, Any]]) -> tuple[dict[str, list[str]], set[str]]:
-    """controller → its current ports, and the interfaces the host does not manage
-    (``ignore``, or a type there is no profile for, such as a tap)."""
-    ports = {i[k.NAME]: ports_of(i) for i in current if is_controller(i)}
-    ignored = {
-        i[k.NAME] for i in current if i.get(k.STATE) == k.IGNORE or i.get(k.TYPE) == k.UNKNOWN
-    }
-    return ports, ignored
-
-
-def _keep_ignored_ports(
-    ifaces: _Interfaces,
-    wanted: list[dict[str, Any]],
-    held: tuple[dict[str, list[str]], set[str]],
-) -> None:
-    """A desired port list keeps the current ports nothing may touch, as nmstate keeps
-    them: the ones the host does not manage (unless the desired state names them) and
-    the ones it says to ``ignore``. They stay ports; applying cannot take them out."""
-    ports, ignored = held
-    asked = {w[k.NAME]: w.get(k.STATE, k.UP) for w in wanted}
-    for w in wanted:
-        if w.get(k.STATE) == k.ABSENT or not has_port_list(w):
-            continue
-        pos = ifaces.find(w)
-        if pos is None:
-            continue
-        now = ports_of(ifaces.items[pos])
-        keep = [
-            p
-            for p in ports.get(w[k.NAME], [])
-            if p not in now and asked.get(p, k.IGNORE if p in ignored else k.UP) == k.IGNORE
-        ]
-        if keep:
-            set_ports(ifaces.items[pos], now + keep)
 
 
 def merge(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
