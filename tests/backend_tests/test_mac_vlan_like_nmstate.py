@@ -42,7 +42,7 @@ async def assert_state(sb: Sandbox, iface: dict[str, Any]) -> None:
         assert shown["mtu"] == iface["mtu"]
     link = kernel_link(sb, name)
     assert f"{kind.replace('-', '')} mode {iface[kind]['mode']} " in link, link
-    assert f"@eth1:" in link
+    assert "@eth1:" in link
 
 
 async def remove_and_check_gone(sb: Sandbox, iface: dict[str, Any]) -> None:
