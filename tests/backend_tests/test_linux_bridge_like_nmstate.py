@@ -11,7 +11,6 @@ their engine side is tested.
 from __future__ import annotations
 
 import subprocess
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -19,7 +18,14 @@ import pytest
 
 from engine.errors import InvalidInput
 from nmtui_state.sandbox import Sandbox
-from tests.backend_tests.apply_helpers import OFF, apply, by_name, live, profile_ifaces
+from tests.backend_tests.apply_helpers import (
+    OFF,
+    apply,
+    by_name,
+    live,
+    profile_ifaces,
+    set_managed,
+)
 from tests.backend_tests.test_mtu_like_nmstate import link_monitor
 
 pytestmark = pytest.mark.nm
@@ -218,19 +224,6 @@ async def test_delete_bridge_created_by_iproute(host: Sandbox) -> None:
         subprocess.run(["ip", "-n", host.name, "link", "del", BR0], capture_output=True)
 
 
-def unmanage(sb: Sandbox, name: str) -> None:
-    """``nmcli dev set NAME managed no``, repeated until NM has seen the new link (each
-    try is a round trip to NM, so this waits on NM, not on a clock)."""
-    deadline = time.monotonic() + 20
-    while True:
-        done = subprocess.run(
-            ["nmcli", "dev", "set", name, "managed", "no"], env=sb.env(), capture_output=True
-        )
-        if done.returncode == 0:
-            return
-        assert time.monotonic() < deadline, done.stderr
-
-
 @pytest.fixture
 async def unmanaged_port(ports: Sandbox) -> AsyncIterator[Sandbox]:
     """nmstate's ``bridge_unmanaged_port``: linux-br0 from NM with no port, and u0 (a
@@ -238,7 +231,7 @@ async def unmanaged_port(ports: Sandbox) -> AsyncIterator[Sandbox]:
     await apply(ports, {"interfaces": [bridge(BR0, [])]})
     ip(ports, "link", "add", "u0", "type", "veth", "peer", "name", "u0p")
     try:
-        unmanage(ports, "u0")
+        set_managed(ports, "u0", False)
         ip(ports, "link", "set", "u0", "up")
         ip(ports, "link", "set", "u0", "master", BR0)
         yield ports
