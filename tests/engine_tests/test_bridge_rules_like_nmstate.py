@@ -1,0 +1,81 @@
+"""Refusals nmstate's ``linux_bridge_test.py`` and ``veth_test.py`` expect
+(``NmstateValueError``), in nmstate's words, before anything is touched. Engine
+only: the rules judge the state against the host's (here a fixed one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.validate import validate
+
+HOST: dict[str, Any] = {
+    "interfaces": [
+        {"name": "eth1", "type": "ethernet", "state": "up"},
+        {"name": "eth2", "type": "ethernet", "state": "up"},
+        {
+            "name": "br0",
+            "type": "linux-bridge",
+            "state": "up",
+            "bridge": {"port": [{"name": "eth1"}]},
+        },
+    ]
+}
+
+
+def errors(*ifaces: dict[str, Any]) -> list[str]:
+    return [p.format() for p in validate({"interfaces": list(ifaces)}, HOST) if p.is_error]
+
+
+def bridge(*ports: str, **opts: Any) -> dict[str, Any]:
+    section: dict[str, Any] = {"port": [{"name": p} for p in ports]}
+    if opts:
+        section["options"] = opts
+    return {"name": "br0", "type": "linux-bridge", "state": "up", "bridge": section}
+
+
+def test_has_controller_prop_but_not_in_port_list() -> None:
+    (got,) = errors({"name": "eth2", "state": "up", "controller": "br0"}, bridge("eth1"))
+    assert "Interface eth2 has controller br0 but not listed in port list" in got
+    assert got.startswith("interfaces[eth2].controller")
+
+
+def test_has_controller_prop_but_in_other_port_list() -> None:
+    (got,) = errors({"name": "eth2", "state": "up", "controller": "br1"}, bridge("eth2"))
+    assert "eth2 names controller br1 but is a port of br0" in got
+
+
+def test_controller_detach_but_in_port_list() -> None:
+    (got,) = errors({"name": "eth2", "state": "up", "controller": ""}, bridge("eth2"))
+    assert "Interface eth2 desired to detach controller via controller property" in got
+    assert "listed as port of controller br0" in got
+
+
+def test_controller_key_alone_still_attaches_and_detaches() -> None:
+    """nmstate's add_port_to_br_with_controller_property / controller_detach_from_linux_bridge:
+    without a port list in the state the controller key decides."""
+    assert not errors({"name": "eth2", "state": "up", "controller": "br0"})
+    assert not errors({"name": "eth1", "state": "up", "controller": ""})
+    assert not errors({"name": "eth2", "controller": "br0"}, bridge("eth1", "eth2"))
+
+
+def test_linux_bridge_option_vlan_default_pvid_no_filtering() -> None:
+    (got,) = errors(bridge("eth1", **{"vlan-default-pvid": 5}))
+    assert "has vlan-default-pvid different than 1 but VLAN filtering is not enabled" in got
+    assert not errors(bridge("eth1", **{"vlan-default-pvid": 1}))
+
+
+def test_vlan_default_pvid_with_port_vlans_is_fine() -> None:
+    """nmstate's option_vlan_default_pvid_on_trunk_mode: a port with VLANs filters."""
+    trunk = {"mode": "trunk", "trunk-tags": [{"id": 101}]}
+    state = bridge(**{"vlan-default-pvid": 5})
+    state["bridge"]["port"] = [{"name": "eth1", "vlan": trunk}]
+    assert not errors(state)
+
+
+def test_veth_without_peer_fails() -> None:
+    (got,) = errors({"name": "veth1", "type": "veth", "state": "up"})
+    assert "Veth interface veth1 does not exist, peer name is required for creating it" in got
+    # An existing veth may be changed without naming its peer again.
+    host = {"interfaces": [{"name": "veth1", "type": "veth", "veth": {"peer": "veth1p"}}]}
+    change = {"interfaces": [{"name": "veth1", "type": "veth", "mtu": 1400}]}
+    assert not [p for p in validate(change, host) if p.is_error]
