@@ -4,8 +4,9 @@ mean them, on a real NetworkManager and kernel.
 nmstate's ``eth1``/``eth2`` ports are veth pairs made for each test (``p0``, ``p1``,
 far ends ``p0p``, ``p1p``), so the demo host stays as it is. Cases that need what
 this kernel lacks (8021q, bonding, bridge VLAN filtering, a kernel-only mode) are
-not here; the coverage map (README, "nmstate's integration tests") says where
-their engine side is tested.
+not here (README, "nmstate's integration tests on this machine"). The refusals
+nmstate expects (controller key vs port list, vlan-default-pvid without VLAN
+filtering) are engine rules: tests/engine_tests/test_bridge_rules_like_nmstate.py.
 """
 
 from __future__ import annotations
