@@ -29,6 +29,7 @@ from engine.rules_topology import (
     check_bases,
     check_cycles,
     check_hsr,
+    check_port_ip,
     check_ports,
     check_routes,
 )
@@ -313,6 +314,7 @@ def semantic_problems(
     ctx = Ctx(desired, current if isinstance(current, dict) else None)
     check_link(ctx)
     check_ports(ctx)
+    check_port_ip(ctx)
     check_bases(ctx)
     check_hsr(ctx)
     check_cycles(ctx)

@@ -189,6 +189,42 @@ def check_hsr(ctx: Ctx) -> None:
             seen = port
 
 
+#: Controllers whose ports carry no IP (a VRF's do, and an OVS bridge's ovs-interfaces).
+_L2_CONTROLLERS = frozenset({k.LINUX_BRIDGE, k.BOND, k.TEAM})
+
+
+def check_port_ip(ctx: Ctx) -> None:
+    """A port of a bridge or bond cannot have IP enabled (nmstate's ``can_have_ip``).
+
+    Only an IP family the desired state itself turns on is refused: a port's current
+    addresses are dropped when it joins (the review says so), as nmstate drops them.
+    """
+    kinds = {n: (f.get(k.TYPE) or "") for n, f in ctx.current.items()}
+    kinds.update({f[k.NAME]: f.get(k.TYPE) or kinds.get(f[k.NAME], "") for _, f in ctx.ifaces})
+    owner: dict[str, str] = {}
+    for _, iface in ctx.live():
+        for _rel, port in port_refs(iface):
+            owner.setdefault(port, iface[k.NAME])
+    for i, iface in ctx.live():
+        if iface.get(k.STATE, k.UP) != k.UP:
+            continue
+        name = iface[k.NAME]
+        ctrl = iface.get(k.CONTROLLER)
+        if not isinstance(ctrl, str):
+            ctrl = owner.get(name) or (ctx.current.get(name) or {}).get(k.CONTROLLER) or ""
+        if not ctrl or kinds.get(ctrl) not in _L2_CONTROLLERS:
+            continue
+        for family in k.IP_FAMILIES:
+            section = iface.get(family)
+            if isinstance(section, dict) and section.get(k.ENABLED) is True:
+                ctx.error(
+                    ctx.path(k.INTERFACES, i, family, k.ENABLED),
+                    f"Interface {name} cannot have IP enabled as it is attached to a "
+                    "controller where IP is not allowed",
+                    f"give the IP to {ctrl} instead, or set {family}: {{enabled: false}}",
+                )
+
+
 def check_routes(ctx: Ctx) -> None:
     """A route added through a link needs that link (absent entries delete, so need nothing)."""
     routes = ctx.desired.get(k.ROUTES)

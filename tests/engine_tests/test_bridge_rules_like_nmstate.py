@@ -10,7 +10,7 @@ from engine.validate import validate
 
 HOST: dict[str, Any] = {
     "interfaces": [
-        {"name": "eth1", "type": "ethernet", "state": "up"},
+        {"name": "eth1", "type": "ethernet", "state": "up", "controller": "br0"},
         {"name": "eth2", "type": "ethernet", "state": "up"},
         {
             "name": "br0",
@@ -79,3 +79,18 @@ def test_veth_without_peer_fails() -> None:
     host = {"interfaces": [{"name": "veth1", "type": "veth", "veth": {"peer": "veth1p"}}]}
     change = {"interfaces": [{"name": "veth1", "type": "veth", "mtu": 1400}]}
     assert not [p for p in validate(change, host) if p.is_error]
+
+
+def test_add_invalid_port_ip_config() -> None:
+    """A port with DHCP (or any IP family turned on) is refused; one that only loses its
+    current addresses by joining is not (they are dropped, and the review says so)."""
+    dhcp = {"name": "eth2", "ipv4": {"enabled": True, "dhcp": True}}
+    (got,) = errors(dhcp, bridge("eth1", "eth2"))
+    assert got.startswith("interfaces[eth2].ipv4.enabled")
+    assert "Interface eth2 cannot have IP enabled as it is attached to a controller" in got
+    # By the port's own controller key, and as a port the host already has.
+    assert errors({**dhcp, "controller": "br0"})
+    assert errors({"name": "eth1", "ipv6": {"enabled": True}})
+    assert not errors({"name": "eth2", "ipv4": {"enabled": False}}, bridge("eth1", "eth2"))
+    assert not errors({"name": "eth2"}, bridge("eth1", "eth2"))
+    assert not errors({"name": "eth1", "controller": "", "ipv4": {"enabled": True}})
