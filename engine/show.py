@@ -63,7 +63,10 @@ def _profile_view(
     kind = iface.get(k.TYPE) or k.UNKNOWN
     for family in k.IP_FAMILIES:
         if family not in applied:
-            continue  # a port's profile has no ip setting: the kernel view stands
+            con = applied.get("connection") or {}
+            if con.get("slave-type") or con.get("port-type"):  # a bridge or bond port
+                iface[family] = {k.ENABLED: False}  # as nmstate shows it: no IP on a port
+            continue  # else the kernel view stands
         config = ip_config(applied[family], family, kind)
         if not config[k.ENABLED]:
             iface[family] = config
