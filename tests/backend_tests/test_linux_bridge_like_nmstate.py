@@ -277,3 +277,67 @@ async def test_explicitly_ignore_a_bridge_port(ports: Sandbox) -> None:
     desired = [bridge(BR0, ["p0", "p1"]), {"name": "p0", "state": "ignore"}]
     await apply(ports, {"interfaces": desired})
     assert ports_of(await live(ports), BR0) == ["p0", "p1"]
+
+
+async def test_add_invalid_port_ip_config(ports: Sandbox) -> None:
+    """DHCP asked for on a port is refused before anything is touched."""
+    port = {"name": "p0", "ipv4": {"enabled": True, "dhcp": True}}
+    with pytest.raises(InvalidInput, match="p0 cannot have IP enabled"):
+        await apply(ports, {"interfaces": [port, bridge(BR0, ["p0"])]})
+    assert BR0 not in by_name(await live(ports))
+
+
+async def test_replace_port_on_linux_bridge(ports: Sandbox) -> None:
+    await apply(ports, {"interfaces": [bridge(BR0, ["p0"])]})
+    await apply(ports, {"interfaces": [bridge(BR0, ["p1"])]})
+    now = by_name(await live(ports))
+    assert [p["name"] for p in now[BR0]["bridge"]["port"]] == ["p1"]
+    assert now["p0"]["state"] == "up" and "controller" not in now["p0"]
+
+
+async def test_add_port_to_br_with_controller_property(ports: Sandbox) -> None:
+    await apply(ports, {"interfaces": [bridge(BR0, ["p0"])]})
+    await apply(ports, {"interfaces": [{"name": "p1", "state": "up", "controller": BR0}]})
+    assert ports_of(await live(ports), BR0) == ["p0", "p1"]
+
+
+async def test_controller_detach_from_linux_bridge(ports: Sandbox) -> None:
+    await apply(ports, {"interfaces": [bridge(BR0, ["p0"])]})
+    await apply(ports, {"interfaces": [{"name": "p0", "state": "up", "controller": ""}]})
+    now = await live(ports)
+    assert ports_of(now, BR0) == [] and "controller" not in by_name(now)["p0"]
+
+
+async def test_linux_bridge_show_port_ip_as_disabled(ports: Sandbox) -> None:
+    await apply(ports, {"interfaces": [bridge(BR0, ["p0"])]})
+    shown = by_name(await live(ports))["p0"]
+    assert shown["ipv4"] == {"enabled": False} and shown["ipv6"] == {"enabled": False}
+
+
+@pytest.mark.parametrize("stp", [False, True], ids=["no_stp", "with_stp"])
+async def test_add_linux_bridge_with_empty_ipv6_static_address(ports: Sandbox, stp: bool) -> None:
+    """IPv6 on, no address, no DHCP or autoconf: the bridge is up with IPv6 enabled."""
+    desired = bridge(BR0, ["p0"], ipv6={"enabled": True, "dhcp": False, "autoconf": False})
+    desired["bridge"]["options"]["stp"]["enabled"] = stp
+    await apply(ports, {"interfaces": [desired]})
+    shown = by_name(await live(ports))[BR0]
+    assert shown["state"] == "up" and shown["bridge"]["options"]["stp"]["enabled"] is stp
+    assert shown["ipv6"]["enabled"] is True and not shown["ipv6"].get("address")
+
+
+async def test_empty_state_does_not_change_bridge_options(ports: Sandbox) -> None:
+    await apply(ports, {"interfaces": [bridge(BR0, ["p0"])]})
+    before = by_name(await live(ports))[BR0]
+    await apply(ports, {"interfaces": [{"name": BR0}]})
+    assert by_name(await live(ports))[BR0]["bridge"] == before["bridge"]
+
+
+async def test_create_bridge_with_mixed_case_group_addr(host: Sandbox) -> None:
+    desired = bridge(BR0, [])
+    desired["bridge"]["options"]["group-addr"] = "01:80:C2:00:00:0a"
+    try:
+        await apply(host, {"interfaces": [desired]})
+        opts = by_name(await live(host))[BR0]["bridge"]["options"]
+        assert opts["group-addr"] == "01:80:C2:00:00:0A"
+    finally:
+        await apply(host, {"interfaces": [{"name": BR0, "state": "absent"}]})
