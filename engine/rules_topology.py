@@ -124,19 +124,6 @@ def check_bases(ctx: Ctx) -> None:
                 f"{name} is its own peer; a veth pair has two ends",
                 "name the other end of the pair in veth.peer (e.g. " + f"{name[:13]}p)",
             )
-        if (
-            iface.get(k.TYPE) == k.VETH
-            and iface.get(k.STATE, k.UP) == k.UP
-            and not (isinstance(veth, dict) and veth.get(k.PEER))
-            and ctx.host_known
-            and name not in ctx.current
-        ):
-            ctx.error(
-                ctx.path(k.INTERFACES, i),
-                f"Veth interface {name} does not exist, peer name is required for creating it",
-                f"add 'veth: {{peer: {name[:13]}p}}' (any free name), or type ethernet "
-                "for a link that exists elsewhere",
-            )
         base = parent_of(iface)
         if base is None:
             continue

@@ -207,9 +207,9 @@ def _type_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None
     elif kind == k.VETH:
         peer = (iface.get(k.VETH) or {}).get(k.PEER)
         if not peer:
-            raise ValueError(
-                f"interface {iface[k.NAME]}: a veth profile needs veth.peer, the name of the "
-                "other end (it is not known when that end is in another network namespace)"
+            raise ValueError(  # nmstate's words; a profile NM holds would have named it
+                f"Veth interface {iface[k.NAME]} does not exist, peer name is required for "
+                "creating it (give veth.peer, the name of the other end)"
             )
         nm["veth"] = {"peer": peer}
     elif kind == k.VRF:

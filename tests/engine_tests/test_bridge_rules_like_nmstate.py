@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from engine.genconf import UntranslatableInterface, gen_profiles
 from engine.validate import validate
 
 HOST: dict[str, Any] = {
@@ -73,9 +76,11 @@ def test_vlan_default_pvid_with_port_vlans_is_fine() -> None:
 
 
 def test_veth_without_peer_fails() -> None:
-    (got,) = errors({"name": "veth1", "type": "veth", "state": "up"})
-    assert "Veth interface veth1 does not exist, peer name is required for creating it" in got
-    # An existing veth may be changed without naming its peer again.
+    """Refused when its profile is written (gen-conf here, the plan on a host), not by
+    validation: a veth set down keeps its profile but not its link, and comes back up
+    from the profile alone, which validation (that sees no profiles) cannot tell apart."""
+    with pytest.raises(UntranslatableInterface, match="peer name is required for creating it"):
+        gen_profiles({"interfaces": [{"name": "veth1", "type": "veth", "state": "up"}]})
     host = {"interfaces": [{"name": "veth1", "type": "veth", "veth": {"peer": "veth1p"}}]}
     change = {"interfaces": [{"name": "veth1", "type": "veth", "mtu": 1400}]}
     assert not [p for p in validate(change, host) if p.is_error]
