@@ -311,6 +311,16 @@ def _veth_peers(ifaces: list[dict[str, Any]]) -> dict[str, str]:
     return peers
 
 
+def _as_veth_end(new: dict[str, Any], new_peers: dict[str, str]) -> None:
+    """A new interface named as a new veth's peer is that pair's other end, even typed
+    ``ethernet`` (nmstate's kind for a veth end): its profile must make the same pair,
+    since an ethernet profile has no link to activate until the pair exists."""
+    other = new_peers.get(new[k.NAME])
+    if other is not None and new.get(k.TYPE) in (None, k.ETHERNET) and k.VETH not in new:
+        new[k.TYPE] = k.VETH
+        new[k.VETH] = {k.PEER: other}
+
+
 def _merge_interfaces(want: dict[str, Any], have: dict[str, Any]) -> tuple[list[Any], set[str]]:
     """The merged interface list and the names of every interface marked absent in it."""
     raw = have.get(k.INTERFACES)
@@ -318,6 +328,7 @@ def _merge_interfaces(want: dict[str, Any], have: dict[str, Any]) -> tuple[list[
     peers = _veth_peers(ifaces.named())
     held = ignored_ports(ifaces.named())
     wanted = _named(want)
+    new_peers = {p: n for n, p in _veth_peers(wanted).items() if n not in ifaces.by_name}
     removed: set[str] = set()
     for w in wanted:
         pos = ifaces.find(w)
@@ -329,6 +340,7 @@ def _merge_interfaces(want: dict[str, Any], have: dict[str, Any]) -> tuple[list[
                 removed.add(w[k.NAME])
         elif pos is None:
             new = dict(w)
+            _as_veth_end(new, new_peers)
             _fix_family(new, w)
             _drop_empty_description(new, {})
             ifaces.add(new)
