@@ -304,9 +304,22 @@ class Executor:
         # No device path: NM finds the device by the profile's interface-name, or creates
         # it for a software link. A path read before the earlier steps may be stale by
         # now (a veth deleted and re-created, a port released by its removed controller).
-        (active,) = await self.client.call(
-            NM_PATH, NM_IFACE, "ActivateConnection", "ooo", [profile, "/", "/"]
-        )
+        for attempt in range(3):
+            self.watch.changed.clear()
+            try:
+                (active,) = await self.client.call(
+                    NM_PATH, NM_IFACE, "ActivateConnection", "ooo", [profile, "/", "/"]
+                )
+                break
+            except DBusError as exc:
+                # A port whose controller is being removed is still deactivating: NM
+                # cancels the request ("Authorization request cancelled"). Retried once
+                # that deactivation has been signalled, as nmstate retries activations.
+                if attempt == 2 or "cancelled" not in (exc.text or ""):
+                    raise
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(2.0):
+                        await self.watch.changed.wait()
         self.pending[active] = step.iface
 
     async def _waits_only_for_a_lease(self, path: str) -> bool:
