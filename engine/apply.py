@@ -28,6 +28,7 @@ from engine.backend.nm_read import read_profiles
 from engine.backend.nm_steps import Device, Plan, Profile
 from engine.checkpoint import Checkpoint
 from engine.comparable import comparable
+from engine.copy_mac import resolve_copy_mac
 from engine.diff import Change, diff
 from engine.effects import Effect, implied, lost_routes, without_lost_routes
 from engine.errors import ApplyFailed, InvalidInput, NmtuiError, NoBackend, Problem
@@ -118,6 +119,8 @@ async def prepare(
                 for p in errors
             ]
         raise InvalidInput(errors)
+    # The MAC copied is asked for: the plan pins it and verification checks it.
+    desired = resolve_copy_mac(desired, current)
     merged = merge(desired, current)
     lost = lost_routes(current, merged)
     merged = without_lost_routes(merged, lost)  # the plan, diff and verification see them go

@@ -11,7 +11,9 @@ The same values are dropped here:
   forwarding-table clean-up and STP hello, different on every read;
 * ``group-fwd-mask``, the kernel's name of ``group-forward-mask``: shown under
   both names as nmstate does, compared (and applied) as the one
-  ``group-forward-mask``.
+  ``group-forward-mask``;
+* a bridge's ``multicast-router`` given as the kernel's number (0, 1, 2, which
+  nmstate takes): compared (and applied) as the word ``show`` reports.
 
 Merge, diff, verify, the plan and the draft take states in this form, so
 applying ``show``'s output changes nothing, and neither a verification nor a
@@ -67,14 +69,23 @@ def _bridge_options(opts: dict[str, Any]) -> dict[str, Any]:
         if GROUP_FORWARD_MASK not in out or out[GROUP_FORWARD_MASK] == alias:
             del out[GROUP_FWD_MASK]  # two values that differ stay: validation reports them
             out[GROUP_FORWARD_MASK] = alias
+    router = out.get(k.MULTICAST_ROUTER)
+    if isinstance(router, int) and not isinstance(router, bool):
+        out[k.MULTICAST_ROUTER] = k.MULTICAST_ROUTER_WORDS.get(router, router)
     return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _bridge(section: Any) -> Any:
     opts = section.get(k.OPTIONS) if isinstance(section, dict) else None
     if not isinstance(opts, dict):
         return section
-    if not any(key in opts for key in (*RUNTIME_BRIDGE_TIMERS, GROUP_FWD_MASK)):
+    if not any(key in opts for key in (*RUNTIME_BRIDGE_TIMERS, GROUP_FWD_MASK)) and not (
+        _is_number(opts.get(k.MULTICAST_ROUTER))
+    ):
         return section
     return {**section, k.OPTIONS: _bridge_options(opts)}
 

@@ -31,6 +31,7 @@ from engine.backend.nm_route_rules import rule_text
 from engine.backend.nm_settings import iface_to_settings
 from engine.backend.nm_settings_ovs import OVS_TYPES, attach, ovs_owners, ovs_profiles
 from engine.backend.nm_types import signature
+from engine.copy_mac import COPY_MAC_FROM, copies_mac, resolve_copy_mac
 from engine.placement import needs_global_dns
 from engine.topology import interfaces, port_refs
 
@@ -217,8 +218,13 @@ def offline_state(state: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     child's base needs nothing: the keyfile names its parent by interface
     name. ``state`` itself is not changed.
     """
-    out = copy.deepcopy(state)
-    notes: list[str] = []
+    out = resolve_copy_mac(copy.deepcopy(state), None)  # from a MAC the file gives
+    notes: list[str] = [
+        f"{iface[k.NAME]}: copy-mac-from {iface[COPY_MAC_FROM]}: the file gives no MAC "
+        "for it; nothing written (nmstatectl gc refuses this)"
+        for iface in interfaces(out)
+        if copies_mac(iface, {})
+    ]
     ifaces = interfaces(out)
     for iface in ifaces:
         if iface.get(k.TYPE) in (None, k.UNKNOWN) and iface.get(k.STATE) != k.ABSENT:

@@ -164,3 +164,7 @@ BOND_MODES: Final = (
 SOFTWARE_TYPES: Final = frozenset(
     {LINUX_BRIDGE, BOND, VLAN, VXLAN, MAC_VLAN, MAC_VTAP, VETH, DUMMY, VRF, IPVLAN}
 )
+
+#: A bridge's ``multicast-router`` in the kernel's numbers (nmstate takes them) → its word.
+MULTICAST_ROUTER: Final = "multicast-router"
+MULTICAST_ROUTER_WORDS: Final = {0: "disabled", 1: "auto", 2: "enabled"}

@@ -26,7 +26,8 @@ against. The rules, in nmstate's spirit:
   or autoconf on without listing addresses drops static ones (nmstate
   refuses the mix unless ``allow-extra-address``); a new bond mode
   discards the old mode's options; ``description: ""`` removes a description
-  and is nothing where there is none.
+  and is nothing where there is none; ``copy-mac-from`` becomes the
+  ``mac-address`` it names (:mod:`engine.copy_mac`).
 
 What ``show`` reports but no apply sets (IPv6 link-local addresses, bridge
 timers: :mod:`engine.comparable`) is left out of both sides, so the result
@@ -41,6 +42,8 @@ from typing import Any
 
 from engine import keys as k
 from engine.comparable import comparable
+from engine.copy_mac import resolve_copy_mac
+from engine.merge_ports import ignored_ports, keep_ignored_ports
 from engine.merge_sections import (
     matches_rule,
     merge_dns,
@@ -308,12 +311,24 @@ def _veth_peers(ifaces: list[dict[str, Any]]) -> dict[str, str]:
     return peers
 
 
+def _as_veth_end(new: dict[str, Any], new_peers: dict[str, str]) -> None:
+    """A new interface named as a new veth's peer is that pair's other end, even typed
+    ``ethernet`` (nmstate's kind for a veth end): its profile must make the same pair,
+    since an ethernet profile has no link to activate until the pair exists."""
+    other = new_peers.get(new[k.NAME])
+    if other is not None and new.get(k.TYPE) in (None, k.ETHERNET) and k.VETH not in new:
+        new[k.TYPE] = k.VETH
+        new[k.VETH] = {k.PEER: other}
+
+
 def _merge_interfaces(want: dict[str, Any], have: dict[str, Any]) -> tuple[list[Any], set[str]]:
     """The merged interface list and the names of every interface marked absent in it."""
     raw = have.get(k.INTERFACES)
     ifaces = _Interfaces(list(raw) if isinstance(raw, list) else [])
     peers = _veth_peers(ifaces.named())
+    held = ignored_ports(ifaces.named())
     wanted = _named(want)
+    new_peers = {p: n for n, p in _veth_peers(wanted).items() if n not in ifaces.by_name}
     removed: set[str] = set()
     for w in wanted:
         pos = ifaces.find(w)
@@ -325,6 +340,7 @@ def _merge_interfaces(want: dict[str, Any], have: dict[str, Any]) -> tuple[list[
                 removed.add(w[k.NAME])
         elif pos is None:
             new = dict(w)
+            _as_veth_end(new, new_peers)
             _fix_family(new, w)
             _drop_empty_description(new, {})
             ifaces.add(new)
@@ -332,13 +348,14 @@ def _merge_interfaces(want: dict[str, Any], have: dict[str, Any]) -> tuple[list[
             ifaces.items[pos] = _merge_iface(ifaces.items[pos], w)
     absent = _cascade_absent(ifaces, {w[k.NAME] for w in wanted}, removed, peers)
     _merge_ports(ifaces, wanted)
+    keep_ignored_ports(ifaces.items, ifaces.find, wanted, held)
     return ifaces.items, absent
 
 
 def merge(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     """The full state the host should reach when ``desired`` is applied to ``current``."""
     # Compared forms: a link-local address or a bridge timer is neither asked nor kept.
-    want = comparable(normalize(desired))
+    want = comparable(normalize(resolve_copy_mac(desired, current)))
     out = comparable(normalize(current))
     if k.INTERFACES in want or k.INTERFACES in out:
         out[k.INTERFACES], absent = _merge_interfaces(want, out)

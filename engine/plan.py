@@ -329,8 +329,8 @@ def make_plan(
         dev = devices.get(name)
         mine = by_iface.get(name, [])
         active = next((p for p in mine if dev and p.uuid == dev.active_uuid), None)
-        if state == k.IGNORE:
-            continue
+        if state == k.IGNORE or (iface.get(k.TYPE) == k.UNKNOWN and name not in asked):
+            continue  # not managed, or no profile can say it (a tap released by its bridge)
         if state == k.ABSENT:
             removals += [Step("delete-profile", name, profile=p.path) for p in mine]
             if dev is not None and _deletes_link(iface):

@@ -42,6 +42,7 @@ MTU_MAX = 65535
 MTU_MIN = {k.IPV4: 68, k.IPV6: 1280}
 VLAN_ID_MAX = 4094
 VXLAN_ID_MAX = 16777215
+VLAN_DEFAULT_PVID = "vlan-default-pvid"
 #: Devices the kernel runs above 65535 by default (lo: 65536, vrf: 65575).
 _NO_MTU_CAP = frozenset({k.LOOPBACK, k.VRF})
 
@@ -193,6 +194,32 @@ def _check_bridge_mask(ctx: Ctx) -> None:
             )
 
 
+def _filters_vlans(ctx: Ctx, iface: dict[str, Any]) -> bool:
+    """nmstate's ``vlan_filtering_is_enabled``: some port (of the desired list, else the
+    host's) has a non-empty ``vlan`` section."""
+    bridge = iface.get(k.BRIDGE) or {}
+    ports = bridge.get(k.PORT) if isinstance(bridge, dict) else None
+    if not isinstance(ports, list):
+        ports = ((ctx.current.get(iface[k.NAME]) or {}).get(k.BRIDGE) or {}).get(k.PORT) or []
+    return any(isinstance(p, dict) and p.get(k.VLAN) for p in ports)
+
+
+def _check_default_pvid(ctx: Ctx) -> None:
+    """A bridge's ``vlan-default-pvid`` other than 1 needs VLAN filtering (port VLANs)."""
+    for i, iface in ctx.live():
+        bridge = iface.get(k.BRIDGE)
+        opts = bridge.get(k.OPTIONS) if isinstance(bridge, dict) else None
+        pvid = opts.get(VLAN_DEFAULT_PVID) if isinstance(opts, dict) else None
+        if pvid is None or to_int(pvid) == 1 or _filters_vlans(ctx, iface):
+            continue
+        ctx.error(
+            ctx.path(k.INTERFACES, i, k.BRIDGE, k.OPTIONS, VLAN_DEFAULT_PVID),
+            f"Linux bridge {iface[k.NAME]} has vlan-default-pvid different than 1 but VLAN "
+            "filtering is not enabled.",
+            "give a port a vlan section (that turns filtering on), or leave the option out",
+        )
+
+
 def _check_macsec(ctx: Ctx) -> None:
     """MKA needs both halves of the pre-shared key: the CAK and its name (CKN), or neither."""
     for i, iface in ctx.live():
@@ -301,6 +328,7 @@ def semantic_problems(
     _check_mtu(ctx)
     _check_ids(ctx)
     _check_bridge_mask(ctx)
+    _check_default_pvid(ctx)
     _check_macsec(ctx)
     _check_bond(ctx)
     if kernel_missing_types:

@@ -10,11 +10,14 @@
   broadcast) address and 00:00:00:00:00:00 is no address: the kernel refuses
   both for a link (``EADDRNOTAVAIL``). ``show`` reports lo with the all-zero
   address, so a value equal to the host's own is not a request and passes.
+* ``copy-mac-from`` must name an interface that exists and has a MAC
+  (nmstate's two refusals, in its words; :mod:`engine.copy_mac`).
 """
 
 from __future__ import annotations
 
 from engine import keys as k
+from engine.copy_mac import COPY_MAC_FROM, copy_mac_fault
 from engine.rules_context import Ctx
 
 IFNAMSIZ = 15  # bytes, without the trailing NUL
@@ -100,7 +103,18 @@ def check_macs(ctx: Ctx) -> None:
                 ctx.error(where, f"{vf_mac} {fault}", _UNICAST_HINT)
 
 
+def check_copy_mac(ctx: Ctx) -> None:
+    """``copy-mac-from`` names an interface with a MAC (nmstate refuses it otherwise)."""
+    current = {k.INTERFACES: list(ctx.current.values())} if ctx.host_known else None
+    for i, iface in ctx.live():
+        fault = copy_mac_fault(iface, ctx.desired, current)
+        if fault:
+            where = ctx.path(k.INTERFACES, i, COPY_MAC_FROM)
+            ctx.error(where, fault, "name an existing interface that has a MAC address")
+
+
 def check_link(ctx: Ctx) -> None:
     """Every rule of this module, in document order of concern."""
     check_names(ctx)
     check_macs(ctx)
+    check_copy_mac(ctx)

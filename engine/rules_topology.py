@@ -54,14 +54,30 @@ def check_ports(ctx: Ctx) -> None:
                     f"port {port} of {ctrl} does not exist",
                     f"add {port} to the state or fix the name",
                 )
+    listing = {f[k.NAME] for _, f in ctx.live() if has_port_list(f)}
     for i, iface in ctx.live():
         ctrl_ref = iface.get(k.CONTROLLER)
-        if not isinstance(ctrl_ref, str) or not ctrl_ref:
+        if not isinstance(ctrl_ref, str):
             continue
         where = ctx.path(k.INTERFACES, i, k.CONTROLLER)
         name = iface[k.NAME]
         claimed_by = claims.get(name)
-        if ctrl_ref == name:
+        if not ctrl_ref:
+            if claimed_by is not None:  # nmstate's words, as for the next one
+                ctx.error(
+                    where,
+                    f"Interface {name} desired to detach controller via controller property "
+                    f"set to '', but still been listed as port of controller {claimed_by}",
+                    f"remove {name} from the ports of {claimed_by}, or drop controller: ''",
+                )
+        elif ctrl_ref in listing and claimed_by is None:
+            ctx.error(
+                where,
+                f"Interface {name} has controller {ctrl_ref} but not listed in port list "
+                "of controller interface",
+                f"add {name} to the ports of {ctrl_ref}, or drop its controller key",
+            )
+        elif ctrl_ref == name:
             ctx.error(
                 where,
                 f"{name} names itself as its own controller",
@@ -136,7 +152,8 @@ def check_port_ip(ctx: Ctx) -> None:
         for fam in asked:
             ctx.error(
                 ctx.path(k.INTERFACES, i, fam, k.ENABLED),
-                f"{name} is a port of {ctrl}, and a port cannot have IP enabled",
+                f"{name} is a port of {ctrl}: {name} cannot have IP enabled as it is "
+                "attached to a controller where IP is not allowed",
                 f"set {fam}: {{enabled: false}} on {name} (or leave {fam} out), "
                 f"and give the address to {ctrl}",
             )

@@ -21,7 +21,7 @@ from engine.backend.netlink import KernelState
 from engine.backend.netlink_process import KernelRead
 from engine.backend.netns import chosen_netns
 from engine.backend.nm_dbus import NMClient
-from engine.backend.nm_read import DEVICE_STATE_ACTIVATED, NMDevice, NMState, read_nm
+from engine.backend.nm_read import NMDevice, NMState, device_up, read_nm
 from engine.backend.nm_route_rules import rules_from_nm
 from engine.backend.nm_settings_read import (
     description_of,
@@ -63,7 +63,10 @@ def _profile_view(
     kind = iface.get(k.TYPE) or k.UNKNOWN
     for family in k.IP_FAMILIES:
         if family not in applied:
-            continue  # a port's profile has no ip setting: the kernel view stands
+            con = applied.get("connection") or {}
+            if con.get("slave-type") or con.get("port-type"):  # a bridge or bond port
+                iface[family] = {k.ENABLED: False}  # as nmstate shows it: no IP on a port
+            continue  # else the kernel view stands
         config = ip_config(applied[family], family, kind)
         if not config[k.ENABLED]:
             iface[family] = config
@@ -108,7 +111,7 @@ def _generated(iface: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def _iface_state(iface: dict[str, Any], dev: NMDevice | None) -> None:
     if dev is None or not dev.managed:
         iface[k.STATE] = k.IGNORE
-    elif dev.state != DEVICE_STATE_ACTIVATED:
+    elif not device_up(dev.state):
         iface[k.STATE] = k.DOWN
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from engine import keys as k
 from engine.address_checks import Found, interface_items, ip_problems, problem_at
 from engine.errors import Problem
 from engine.limits import interface_problems
@@ -53,10 +54,33 @@ def validate(state: Any, current: dict[str, Any] | None = None) -> list[Problem]
     well-formed state, and running them on a broken one only adds noise, so they
     run only when the schema found no errors.
     """
-    problems = schema_problems(state) + interface_problems(state)
+    typed = with_host_types(state, current)
+    problems = schema_problems(typed) + interface_problems(typed)
     if any(p.is_error for p in problems) or not isinstance(state, dict):
         return problems
     return problems + semantic_problems(state, current)
+
+
+def with_host_types(state: Any, current: dict[str, Any] | None) -> Any:
+    """``state`` with the host's type on each interface that names none, when the host
+    has exactly one interface of that name: as nmstate reads it, ``{name: br0, bridge:
+    {...}}`` is br0, the bridge, and its ``bridge`` section is valid. Only for checking
+    shapes; ``state`` itself is not changed."""
+    ifaces = state.get(k.INTERFACES) if isinstance(state, dict) else None
+    if not isinstance(ifaces, list) or not current:
+        return state
+    kinds: dict[Any, set[Any]] = {}
+    for iface in current.get(k.INTERFACES) or []:
+        if isinstance(iface, dict):
+            kinds.setdefault(iface.get(k.NAME), set()).add(iface.get(k.TYPE))
+    out = []
+    for iface in ifaces:
+        if isinstance(iface, dict) and k.TYPE not in iface:
+            found = kinds.get(iface.get(k.NAME), set())
+            if len(found) == 1 and isinstance(kind := next(iter(found)), str):
+                iface = {**iface, k.TYPE: kind}
+        out.append(iface)
+    return {**state, k.INTERFACES: out}
 
 
 def schema_problems(state: Any) -> list[Problem]:

@@ -6,7 +6,10 @@ rather than N. Activations are not waited for in between: NM queues a port
 until its controller is ready, and a port-less bridge would otherwise hold
 everything for its 2 s carrier wait.
 Completion is learned from ``Connection.Active.StateChanged`` signals, not
-from sleeping.
+from sleeping. A profile that waits for DHCP or router advertisements is
+done once its link is ready (layer 2), as nmstate has it: NetworkManager
+keeps asking for a lease (the profile's timeout is endless) and no server
+may ever answer; apply does not wait for one.
 """
 
 from __future__ import annotations
@@ -44,6 +47,11 @@ IN_MEMORY = 0x2
 # for an interface that is up gets its own activate step; without this flag NM may
 # autoconnect it first, and the explicit activation then supersedes (restarts) that one.
 BLOCK_AUTOCONNECT = 0x20
+
+#: NMActivationStateFlags: the link is up, only IP configuration is still running.
+LAYER2_READY = 0x4
+#: IP methods that wait on the network (a DHCP server, a router) rather than on the host.
+_DYNAMIC = frozenset({"auto", "dhcp"})
 
 # NMActiveConnectionStateReason (libnm's nm-dbus-interface.h), in words.
 REASONS = {
@@ -160,6 +168,7 @@ class Executor:
     watch: ActiveWatch = field(default_factory=ActiveWatch)
     created: dict[str, str] = field(default_factory=dict)
     pending: dict[str, str] = field(default_factory=dict)  # active path -> iface
+    dynamic: dict[str, bool] = field(default_factory=dict)  # active path -> DHCP/autoconf
 
     async def start(self) -> None:
         await self.client.on_signal(ACTIVE_IFACE, "StateChanged", self.watch.on_signal)
@@ -299,10 +308,39 @@ class Executor:
         # No device path: NM finds the device by the profile's interface-name, or creates
         # it for a software link. A path read before the earlier steps may be stale by
         # now (a veth deleted and re-created, a port released by its removed controller).
-        (active,) = await self.client.call(
-            NM_PATH, NM_IFACE, "ActivateConnection", "ooo", [profile, "/", "/"]
-        )
+        for attempt in range(3):
+            self.watch.changed.clear()
+            try:
+                (active,) = await self.client.call(
+                    NM_PATH, NM_IFACE, "ActivateConnection", "ooo", [profile, "/", "/"]
+                )
+                break
+            except DBusError as exc:
+                # A port whose controller is being removed is still deactivating: NM
+                # cancels the request ("Authorization request cancelled"). Retried once
+                # that deactivation has been signalled, as nmstate retries activations.
+                if attempt == 2 or "cancelled" not in (exc.text or ""):
+                    raise
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(2.0):
+                        await self.watch.changed.wait()
         self.pending[active] = step.iface
+
+    async def _waits_only_for_a_lease(self, path: str) -> bool:
+        """Whether an activation still running has its link up and asks the network for
+        its addresses (DHCP, autoconf): then it is as done as apply will wait for."""
+        try:
+            if path not in self.dynamic:
+                profile = await self.client.get(path, ACTIVE_IFACE, "Connection")
+                (settings,) = await self.client.call(profile, CONNECTION_IFACE, "GetSettings")
+                methods = {(settings.get(f) or {}).get("method") for f in ("ipv4", "ipv6")}
+                self.dynamic[path] = bool(methods & _DYNAMIC)
+            if not self.dynamic[path]:
+                return False
+            flags = await self.client.get(path, ACTIVE_IFACE, "StateFlags")
+        except DBusError:
+            return False  # gone meanwhile: its StateChanged says how it ended
+        return bool(int(flags) & LAYER2_READY)
 
     async def wait_active(self, timeout: float) -> None:
         """Wait until every activation issued is ACTIVATED; fail on the first that is not."""
@@ -323,7 +361,7 @@ class Executor:
                 if state == ACTIVE_DEACTIVATED or state > ACTIVE_DEACTIVATED:
                     why = REASONS.get(reason, f"reason {reason}")
                     raise StepFailed(iface, f"NetworkManager could not activate it ({why})")
-                if state != ACTIVE_ACTIVATED:
+                if state != ACTIVE_ACTIVATED and not await self._waits_only_for_a_lease(path):
                     waiting.append(iface)
             if not waiting:
                 return

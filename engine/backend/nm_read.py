@@ -35,6 +35,16 @@ from engine.backend.nm_global_dns import from_nm as global_from_nm
 from engine.backend.uts import nm_pid
 
 DEVICE_STATE_ACTIVATED = 100
+DEVICE_STATE_IP_CONFIG = 70
+
+
+def device_up(state: int) -> bool:
+    """Whether a device counts as up, as nmstate counts it: activated, or its link up
+    and its profile applied while IP configuration is still running (a DHCP server
+    that never answers keeps it there; NM keeps asking and the profile is in force)."""
+    return DEVICE_STATE_IP_CONFIG <= state <= DEVICE_STATE_ACTIVATED
+
+
 DEVICE_STATE_UNMANAGED = 10
 # NMSettingsConnectionFlags: a profile NM generated to describe an externally configured link.
 SETTINGS_FLAG_EXTERNAL = 0x8
@@ -180,9 +190,7 @@ async def read_nm(client: NMClient, secrets: bool = False) -> NMState:
         manager, devices, external = _from_objects(objects)
     else:
         manager, devices = await _per_device(client)
-    active = [
-        p for p, d in devices if d.get("State") == DEVICE_STATE_ACTIVATED and p not in external
-    ]
+    active = [p for p, d in devices if device_up(int(d.get("State", 0))) and p not in external]
     applied = await asyncio.gather(*(_applied(client, p) for p in active))
     by_path = dict(zip(active, applied, strict=True))
     if secrets:
@@ -207,7 +215,7 @@ async def read_nm(client: NMClient, secrets: bool = False) -> NMState:
             managed=bool(dev.get("Managed")),
             state=dev_state,
             applied=got,
-            active_uuid=str(uuid) if uuid and dev_state == DEVICE_STATE_ACTIVATED else None,
+            active_uuid=str(uuid) if uuid and device_up(dev_state) else None,
             external=path in external and dev_state == DEVICE_STATE_ACTIVATED,
             profile_path=dev.get("ProfilePath"),
         )

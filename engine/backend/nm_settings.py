@@ -80,6 +80,10 @@ def _addresses(ip: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+#: i32::MAX, nmstate's ``dhcp-timeout`` and ``ra-timeout`` for dynamic IP: endless.
+DHCP_FOREVER = 2147483647
+
+
 def _ip_settings(iface: dict[str, Any], family: str, l2_port: bool) -> dict[str, Any]:
     """The ipv4/ipv6 setting from the interface's section (routes and DNS are added later).
 
@@ -105,6 +109,11 @@ def _ip_settings(iface: dict[str, Any], family: str, l2_port: bool) -> dict[str,
     if addrs:
         out["address-data"] = addrs
     if dhcp or autoconf:
+        # nmstate's: NetworkManager never gives up waiting for a lease (and so never
+        # takes down an interface the state wants up for want of one).
+        out["dhcp-timeout"] = DHCP_FOREVER
+        if autoconf:
+            out["ra-timeout"] = DHCP_FOREVER
         for key, prop in (
             ("auto-dns", "ignore-auto-dns"),
             ("auto-routes", "ignore-auto-routes"),
@@ -198,9 +207,9 @@ def _type_settings(iface: dict[str, Any], nm: dict[str, dict[str, Any]]) -> None
     elif kind == k.VETH:
         peer = (iface.get(k.VETH) or {}).get(k.PEER)
         if not peer:
-            raise ValueError(
-                f"interface {iface[k.NAME]}: a veth profile needs veth.peer, the name of the "
-                "other end (it is not known when that end is in another network namespace)"
+            raise ValueError(  # nmstate's words; a profile NM holds would have named it
+                f"Veth interface {iface[k.NAME]} does not exist, peer name is required for "
+                "creating it (give veth.peer, the name of the other end)"
             )
         nm["veth"] = {"peer": peer}
     elif kind == k.VRF:

@@ -154,6 +154,7 @@ for _family in ("ipv4", "ipv6"):
             (_family, "route-metric"): "x",
             (_family, "may-fail"): "b",
             (_family, "dhcp-timeout"): "i",
+            (_family, "ra-timeout"): "i",
             (_family, "dhcp-send-hostname"): "b",
             (_family, "dhcp-hostname"): "s",
         }

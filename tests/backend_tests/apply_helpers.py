@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +122,19 @@ async def down_up_absent(
         assert name not in await profile_ifaces(sb), f"absent (from {last}) deletes the profile"
         if last == "up":  # re-create it for the second round
             await apply(sb, {"interfaces": [before]})
+
+
+def set_managed(sb: Sandbox, name: str, managed: bool) -> None:
+    """``nmcli dev set NAME managed yes|no``, repeated until NM has seen a link just made
+    (each try is a round trip to NM, so this waits on NM, not on a clock)."""
+    deadline = time.monotonic() + 20
+    while True:
+        done = subprocess.run(
+            ["nmcli", "dev", "set", name, "managed", "yes" if managed else "no"],
+            env=sb.env(),
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode == 0:
+            return
+        assert time.monotonic() < deadline, done.stderr

@@ -193,3 +193,16 @@ def test_dns_falls_back_to_dynamic_interface_without_auto_dns_and_skips_ports() 
     }
     assert dns_placement(state) == {"ipv4": "e2"}
     assert settings("e2", state)["ipv4"]["dns-data"] == ["192.0.2.53"]
+
+
+def test_dynamic_ip_waits_for_a_lease_forever_as_nmstate_has_it() -> None:
+    """nmstate sets dhcp-timeout (and ra-timeout for autoconf) to i32::MAX: NM never
+    takes a desired interface down for want of a lease."""
+    dynamic = {"enabled": True, "dhcp": True, "autoconf": True}
+    state = {"interfaces": [{"name": "e", "type": "ethernet", "ipv4": dynamic, "ipv6": dynamic}]}
+    got = settings("e", state)
+    assert got["ipv4"]["dhcp-timeout"] == 2147483647
+    assert got["ipv6"]["dhcp-timeout"] == got["ipv6"]["ra-timeout"] == 2147483647
+    static = {"enabled": True, "address": [{"ip": "192.0.2.1", "prefix-length": 24}]}
+    state["interfaces"][0]["ipv4"] = static
+    assert "dhcp-timeout" not in settings("e", state)["ipv4"]

@@ -364,3 +364,21 @@ def test_idempotent() -> None:
     once = merge(desired, _host())
     assert merge(desired, once) == once
     assert merge(once, once) == once
+
+
+def test_a_new_veths_peer_typed_ethernet_is_the_pairs_other_end() -> None:
+    """nmstate's add_veth_with_ethernet_peer: the peer's profile makes the same pair (an
+    ethernet profile would have no link to activate until the pair exists)."""
+    desired = {
+        "interfaces": [
+            {"name": "veth1", "type": "veth", "veth": {"peer": "veth1peer"}},
+            {"name": "veth1peer", "type": "ethernet"},
+        ]
+    }
+    got = {i["name"]: i for i in merge(desired, {"interfaces": []})["interfaces"]}
+    assert got["veth1peer"]["type"] == "veth"
+    assert got["veth1peer"]["veth"] == {"peer": "veth1"}
+    # An ethernet NIC that exists is left as it is.
+    host = {"interfaces": [{"name": "veth1peer", "type": "ethernet", "state": "up"}]}
+    got = {i["name"]: i for i in merge(desired, host)["interfaces"]}
+    assert got["veth1peer"]["type"] == "ethernet"
