@@ -72,7 +72,7 @@ async def test_countdown_footer_shows_its_own_keys(module_demo_sandbox: Sandbox)
     app = make_app(module_demo_sandbox, watch_host=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, app)
-        assert "Edit" in _footer(app)
+        await wait_for(pilot, lambda: "Edit" in _footer(app))  # the footer paints after the tree
         cp = Checkpoint("/org/freedesktop/NetworkManager/Checkpoint/1", 60)
         app.push_screen(CountdownScreen(cp, "test"))
         await wait_for(pilot, lambda: isinstance(app.screen, CountdownScreen))
