@@ -37,9 +37,13 @@ async def ready(pilot: Pilot[object], app: NmtuiStateApp) -> None:
     await pilot.pause(0.1)
 
 
-async def select(pilot: Pilot[object], app: NmtuiStateApp, name: str) -> None:
-    assert app.screen.state_tree.select_ref(NodeRef("iface", name))  # type: ignore[attr-defined]
-    await pilot.pause(0.05)
+async def select(pilot: Pilot[object], app: NmtuiStateApp, name: str, kind: str = "iface") -> None:
+    """Put the tree's cursor on an interface (or, ``kind="section"``, a section such as
+    ``dns``) and wait until the tree says it is selected: ``e`` then edits that one."""
+    ref = NodeRef(kind, name)
+    tree = app.screen.state_tree  # type: ignore[attr-defined]
+    assert tree.select_ref(ref)
+    await wait_for(pilot, lambda: tree.selected_ref == ref)
 
 
 async def edit_br0_address(pilot: Pilot[object], app: NmtuiStateApp, value: str) -> None:

@@ -10,7 +10,6 @@ from nmtui_state.screens.edit import EditScreen
 from tests.app_tests.harness import make_app, ready, select, wait_for
 from widgets.iface_form import IfaceForm
 from widgets.problem_list import ProblemList
-from widgets.state_tree import NodeRef
 from widgets.yaml_editor import YamlEditor
 
 
@@ -35,8 +34,7 @@ async def test_yaml_starts_with_the_current_config_of_what_is_edited(
             ("hostname", "hostname", "demo-host"),
         ):
             await wait_for(pilot, lambda: not isinstance(app.screen, EditScreen))
-            assert app.screen.state_tree.select_ref(NodeRef("section", section))  # type: ignore[attr-defined]
-            await pilot.pause(0.05)
+            await select(pilot, app, section, kind="section")
             await pilot.press("e")
             await wait_for(pilot, lambda: isinstance(app.screen, EditScreen))
             editor = app.screen.query_one(YamlEditor)
@@ -83,8 +81,7 @@ async def test_problems_panel_lists_all_with_lines_hints_marks_and_jumps(
     app = make_app(module_demo_sandbox, watch_host=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot, app)
-        assert app.screen.state_tree.select_ref(NodeRef("section", "routes"))  # type: ignore[attr-defined]
-        await pilot.pause(0.05)
+        await select(pilot, app, "routes", kind="section")
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, EditScreen))
         editor = app.screen.query_one(YamlEditor)

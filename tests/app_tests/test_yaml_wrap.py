@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from nmtui_state.sandbox import Sandbox
 from nmtui_state.screens.edit import EditScreen
-from tests.app_tests.harness import make_app, ready, wait_for
+from tests.app_tests.harness import make_app, ready, select, wait_for
 from widgets.problem_list import ProblemList
-from widgets.state_tree import NodeRef
 from widgets.yaml_editor import YamlEditor
 
 TAIL = "zz-end.example"
@@ -32,8 +31,7 @@ async def test_long_lines_wrap_and_problem_marks_stay_on_their_line(
     app = make_app(module_demo_sandbox, watch_host=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, app)
-        assert app.screen.state_tree.select_ref(NodeRef("section", "dns"))  # type: ignore[attr-defined]
-        await pilot.pause(0.05)
+        await select(pilot, app, "dns", kind="section")
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, EditScreen))
         editor = app.screen.query_one(YamlEditor)
