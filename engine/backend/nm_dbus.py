@@ -39,7 +39,6 @@ DBUS_PATH = "/org/freedesktop/DBus"
 ACTIVE_ACTIVATING = 1
 ACTIVE_ACTIVATED = 2
 ACTIVE_DEACTIVATED = 4
-DEVICE_DISCONNECTED = 30  # NMDeviceState: 10 unmanaged, 20 unavailable, 30 disconnected
 
 
 def unwrap(value: Any) -> Any:

@@ -27,7 +27,6 @@ from engine.backend.nm_dbus import (
     ACTIVE_DEACTIVATED,
     ACTIVE_IFACE,
     CONNECTION_IFACE,
-    DEVICE_DISCONNECTED,
     DEVICE_IFACE,
     NM_IFACE,
     NM_PATH,
@@ -36,6 +35,7 @@ from engine.backend.nm_dbus import (
     NMClient,
 )
 from engine.backend.nm_global_dns import write_global_dns
+from engine.backend.nm_read import DEVICE_STATE_DISCONNECTED
 from engine.backend.nm_steps import Plan, Step
 from engine.backend.nm_types import to_dbus
 from engine.backend.nm_types_extra import refusal_hint
@@ -292,7 +292,7 @@ class Executor:
                 raise
             if not props.get("Real", True):
                 break
-            if int(props.get("State", 0)) <= DEVICE_DISCONNECTED:
+            if int(props.get("State", 0)) <= DEVICE_STATE_DISCONNECTED:
                 grace = grace or loop.time() + 2.0
             if loop.time() > (grace or deadline):
                 if grace is None:

@@ -46,6 +46,7 @@ def device_up(state: int) -> bool:
 
 
 DEVICE_STATE_UNMANAGED = 10
+DEVICE_STATE_DISCONNECTED = 30  # at or below it a device holds no active profile
 # NMSettingsConnectionFlags: a profile NM generated to describe an externally configured link.
 SETTINGS_FLAG_EXTERNAL = 0x8
 OBJECT_MANAGER_PATH = "/org/freedesktop"
