@@ -32,6 +32,7 @@ from engine.errors import Problem
 from engine.limits import interface_problems
 from engine.paths import PathPart
 from engine.rules import semantic_problems
+from engine.schema_dispatch import DispatchValidator, dispatch_chains
 from engine.schema_files import inlined_schema
 from engine.schema_messages import explain, is_iface_name, show
 from engine.schema_walk import description_at
@@ -122,8 +123,10 @@ def _hide_secrets(found: list[Found], state: Any) -> list[Found]:
 
 @cache
 def _validator() -> Draft202012Validator:
-    """The validator, built once: compiling the schema costs more than validating a state."""
-    return Draft202012Validator(inlined_schema())
+    """The validator, built once: compiling the schema costs more than validating a state.
+
+    It reads the interface-type switch as a lookup (:mod:`engine.schema_dispatch`)."""
+    return DispatchValidator(dispatch_chains(inlined_schema()))
 
 
 def _sort_key(parts: Sequence[PathPart]) -> tuple[tuple[int, int, str], ...]:
