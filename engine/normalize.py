@@ -43,12 +43,16 @@ _MAC_KEYS = frozenset({k.MAC_ADDRESS, k.PERMANENT_MAC_ADDRESS, "group-addr"})
 _ROUTE_IP_KEYS = (k.NEXT_HOP_ADDRESS,)
 
 
+#: Leaf types of parsed YAML/JSON: copied as they are, without a call per value.
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
 def clone(node: Any) -> Any:
     """Deep copy of plain state data (dicts, lists, scalars): far quicker than copy.deepcopy."""
     if isinstance(node, dict):
-        return {key: clone(value) for key, value in node.items()}
+        return {key: v if type(v) in _LEAVES else clone(v) for key, v in node.items()}
     if isinstance(node, list | tuple):
-        return [clone(item) for item in node]
+        return [item if type(item) in _LEAVES else clone(item) for item in node]
     return node
 
 
@@ -56,13 +60,13 @@ def _clone_upper_macs(node: Any) -> Any:
     """clone() that also upper-cases MAC addresses on the way (one walk instead of two)."""
     if isinstance(node, dict):
         return {
-            key: value.upper()
-            if key in _MAC_KEYS and isinstance(value, str)
+            key: (value.upper() if key in _MAC_KEYS and isinstance(value, str) else value)
+            if type(value) in _LEAVES
             else _clone_upper_macs(value)
             for key, value in node.items()
         }
     if isinstance(node, list | tuple):
-        return [_clone_upper_macs(item) for item in node]
+        return [item if type(item) in _LEAVES else _clone_upper_macs(item) for item in node]
     return node
 
 
