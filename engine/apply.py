@@ -30,7 +30,13 @@ from engine.checkpoint import Checkpoint
 from engine.comparable import comparable
 from engine.copy_mac import resolve_copy_mac
 from engine.diff import Change, diff
-from engine.effects import Effect, implied, lost_routes, without_lost_routes
+from engine.effects import (
+    Effect,
+    implied,
+    lost_routes,
+    stacks_off,
+    without_lost_routes,
+)
 from engine.errors import ApplyFailed, InvalidInput, NmtuiError, NoBackend, Problem
 from engine.merge import merge
 from engine.plan import make_plan
@@ -122,6 +128,7 @@ async def prepare(
     # The MAC copied is asked for: the plan pins it and verification checks it.
     desired = resolve_copy_mac(desired, current)
     merged = merge(desired, current)
+    merged, off = stacks_off(desired, current, merged)  # NM turns an empty IPv4 off
     lost = lost_routes(current, merged)
     merged = without_lost_routes(merged, lost)  # the plan, diff and verification see them go
     if profiles is None:
@@ -133,7 +140,7 @@ async def prepare(
     except ValueError as exc:  # an interface the NM translation cannot express
         raise InvalidInput([Problem("", str(exc), source=source)]) from exc
     warnings = [p.format() for p in problems if not p.is_error]
-    effects = lost + implied(desired, current, merged, plan)
+    effects = off + lost + implied(desired, current, merged, plan)
     return Prepared(desired, current, merged, diff(current, merged), plan, warnings, effects)
 
 

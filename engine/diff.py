@@ -287,12 +287,7 @@ def _fmt_entry(entry: Any) -> str:
     return " ".join(words)
 
 
-_PORT_LISTS = {
-    (k.BRIDGE, k.PORT),
-    (k.LINK_AGGREGATION, k.PORT),
-    (k.VRF, k.PORT),
-    (k.TEAM, k.PORTS),
-}
+_PORT_LISTS = {(k.BRIDGE, k.PORT), (k.LINK_AGGREGATION, k.PORT), (k.VRF, k.PORT), (k.TEAM, k.PORTS)}
 
 
 def _fmt_port(entry: Any) -> str:
@@ -310,6 +305,8 @@ def _list_lines(head: str, old: Any, new: Any, fmt: Any) -> list[str] | None:
         return None
     removed = [x for x in a if not any(_same(x, y) for y in b)]
     added = [y for y in b if not any(_same(x, y) for x in a)]
+    if not a and not b:  # unset against an empty list: say which, not an empty "order"
+        return [f"{head} {'[]' if a is old else '(unset)'} → {'[]' if b is new else '(unset)'}"]
     if not removed and not added:
         order = ", ".join(fmt(x) for x in a), ", ".join(fmt(y) for y in b)
         return [f"{head} order {order[0]} → {order[1]}"]

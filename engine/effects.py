@@ -99,6 +99,43 @@ def lost_routes(current: dict[str, Any], merged: dict[str, Any]) -> list[Effect]
     return out
 
 
+def stacks_off(
+    desired: dict[str, Any], current: dict[str, Any], merged: dict[str, Any]
+) -> tuple[dict[str, Any], list[Effect]]:
+    """``merged`` with IPv4 off where it is asked for with nothing on it, and the effects.
+
+    No address and DHCP off: NetworkManager writes ``method=disabled`` (there is
+    no static method without an address) and ``show`` then says ``enabled:
+    false``. Unless the merged state says so too, the review shows IPv4 staying
+    on and the next apply of the same file looks like a change. IPv6 in that
+    case keeps its link-local address, so it stays on. An effect is listed only
+    where IPv4 is on now.
+    """
+    asked, was = by_name(desired), by_name(current)
+    off: set[str] = set()
+    for name, iface in by_name(merged).items():
+        ip = iface.get(k.IPV4)
+        if not isinstance((asked.get(name) or {}).get(k.IPV4), dict) or not isinstance(ip, dict):
+            continue
+        if iface.get(k.TYPE) == k.LOOPBACK or iface.get(k.STATE) == k.ABSENT:
+            continue
+        if ip.get(k.ENABLED) and not ip.get(k.DHCP) and not ip.get(k.ADDRESS):
+            off.add(name)
+    if not off:
+        return merged, []
+    ifaces = [
+        {**i, k.IPV4: {k.ENABLED: False}} if i.get(k.NAME) in off else i
+        for i in merged.get(k.INTERFACES) or []
+    ]
+    why = "no address and DHCP off: NetworkManager disables a stack with nothing on it"
+    effects = [
+        Effect(name, "IPv4 turned off", why)
+        for name in sorted(off)
+        if ((was.get(name) or {}).get(k.IPV4) or {}).get(k.ENABLED, name not in was)
+    ]
+    return {**merged, k.INTERFACES: ifaces}, effects
+
+
 def _dns(merged: dict[str, Any], plan: Plan) -> list[Effect]:
     config = (merged.get(k.DNS_RESOLVER) or {}).get(k.CONFIG) or {}
     if plan.global_dns:
@@ -204,6 +241,7 @@ def offline_preview(
 
     current = comparable(current)  # as merge and diff see it
     merged = merge(desired, current)
+    merged, off = stacks_off(desired, current, merged)
     lost = lost_routes(current, merged)
     merged = without_lost_routes(merged, lost)
-    return merged, lost + _structure(desired, current, merged, None)
+    return merged, off + lost + _structure(desired, current, merged, None)

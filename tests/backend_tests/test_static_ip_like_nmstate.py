@@ -181,6 +181,19 @@ async def test_remove_all_ip_address(eth1: Sandbox) -> None:
     assert kernel_addrs(eth1, "eth1", "ipv4") == kernel_addrs(eth1, "eth1", "ipv6") == []
 
 
+async def test_remove_all_ipv4_is_shown_as_turned_off_and_applies_once(eth1: Sandbox) -> None:
+    """The review says IPv4 goes off (NM disables a stack with nothing on it), and the
+    same file applied again changes nothing: the merged state is what show will say."""
+    state = {"interfaces": [{"name": "eth1", "ipv4": static()}]}
+    first = (await apply(eth1, state)).prepared
+    assert ("interfaces[eth1].ipv4.enabled", True, False) in [
+        (c.path, c.old, c.new) for c in first.changes
+    ]
+    assert "eth1 IPv4 turned off" in [f"{e.subject} {e.what}" for e in first.effects]
+    again = (await apply(eth1, state)).prepared
+    assert again.changes == [] and again.plan.steps == [] and again.effects == []
+
+
 async def test_get_ip_address_from_unmanaged_veth(host: Sandbox) -> None:
     """Addresses added with ``ip addr`` on an interface NM does not manage are shown."""
     for args in (["addr", "add", f"{V4_1}/24"], ["-6", "addr", "add", f"{V6_2}/64"]):

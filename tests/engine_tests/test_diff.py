@@ -176,6 +176,15 @@ def test_summary_address_added_and_order() -> None:
     ]
 
 
+def test_summary_unset_list_against_empty_list() -> None:
+    """A disabled stack (no address key) against ``address: []`` says so, not an empty order."""
+    host = {"interfaces": [{"name": "eth1", "type": "ethernet", "ipv4": {"enabled": False}}]}
+    desired = {"interfaces": [{"name": "eth1", "ipv4": {"enabled": True, "address": []}}]}
+    lines = summary(diff(host, merge(desired, host)))
+    assert "eth1: ipv4 address (unset) → []" in lines
+    assert not [line for line in lines if " order " in line]
+
+
 def test_secrets_masked_unless_shown() -> None:
     merged = merge(DESIRED, _host())
     changes = diff(_host(), merged)

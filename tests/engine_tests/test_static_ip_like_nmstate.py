@@ -119,3 +119,41 @@ def test_remove_all_ip_address_verifies_with_ipv4_shown_disabled() -> None:
     assert verify(desired, merged, after) == []
     still = {"interfaces": [HOST["interfaces"][0], *HOST["interfaces"][1:]]}
     assert [m.path for m in verify(desired, merged, still)] == ["eth1.ipv4.address"]
+
+
+def _off(desired: dict[str, Any], current: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    from engine.effects import offline_preview
+
+    merged, effects = offline_preview(desired, current)
+    ipv4 = {i["name"]: i.get("ipv4") for i in merged["interfaces"]}
+    return ipv4, [e.format() for e in effects if "IPv4 turned off" in e.what]
+
+
+def test_ipv4_with_nothing_on_it_is_previewed_off() -> None:
+    """NM writes method=disabled for IPv4 with no address and no DHCP: the merged state,
+    and so the diff, says off, with the reason; IPv6 keeps link-local and stays on."""
+    ipv4, said = _off({"interfaces": [{"name": "eth1", "ipv4": {"address": []}}]}, HOST)
+    assert ipv4["eth1"] == {"enabled": False}
+    assert said == [
+        "eth1 IPv4 turned off: no address and DHCP off: "
+        "NetworkManager disables a stack with nothing on it"
+    ]
+    v6 = {"interfaces": [{"name": "eth1", "ipv6": {"enabled": True, "address": []}}]}
+    assert _off(v6, HOST)[1] == []
+
+
+def test_ipv4_off_only_said_when_it_changes() -> None:
+    off_now = merge({"interfaces": [{"name": "eth1", "ipv4": {"enabled": False}}]}, HOST)
+    state = {"interfaces": [{"name": "eth1", "ipv4": {"enabled": True, "address": []}}]}
+    ipv4, said = _off(state, off_now)
+    assert ipv4["eth1"] == {"enabled": False} and said == []
+    new = {"interfaces": [{"name": "ve9", "type": "veth", "ipv4": {"enabled": True}}]}
+    assert len(_off(new, HOST)[1]) == 1  # a new interface: its IPv4 is asked for, and off
+
+
+def test_ipv4_with_dhcp_or_on_loopback_is_left_on() -> None:
+    dhcp = {"interfaces": [{"name": "eth1", "ipv4": {"enabled": True, "dhcp": True}}]}
+    assert _off(dhcp, HOST)[0]["eth1"]["enabled"] is True
+    lo_host = {"interfaces": [{"name": "lo", "type": "loopback", "ipv4": V4}]}
+    lo = {"interfaces": [{"name": "lo", "ipv4": {"enabled": True, "address": []}}]}
+    assert _off(lo, lo_host)[1] == []
