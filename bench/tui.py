@@ -26,6 +26,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -57,11 +58,22 @@ async def first_paint(sb: Sandbox, expect: int) -> float:
             await asyncio.sleep(0.005)
 
 
-async def keypresses(sb: Sandbox, presses: int = 50) -> tuple[list[float], float]:
-    """Per-press times for up/down in the tree, and the median of an unbound key (Pilot's own
-    overhead per press, which is not the app's)."""
+async def keypresses(sb: Sandbox, presses: int = 50) -> tuple[list[float], float, list[float]]:
+    """Per-press times for up/down in the tree, the median of an unbound key (Pilot's own
+    overhead per press, which is not the app's), and per press the time from the key to
+    the first frame the compositor hands to the driver after it (what the user sees)."""
     app = NmtuiStateApp(Session(bus_address=sb.bus_address, netns=sb.name), watch_host=False)
-    times = []
+    frames: list[tuple[float, int]] = []  # when, and the tree's cursor line it shows
+    display = app._display
+
+    def note_frame(screen: Any, renderable: Any) -> None:
+        trees = screen.query("#tree")
+        if renderable is not None and trees:
+            frames.append((time.perf_counter(), trees.first().cursor_line))
+        display(screen, renderable)
+
+    app._display = note_frame  # type: ignore[method-assign]
+    times, to_frame = [], []
     async with app.run_test(size=(120, 40)) as pilot:
         while app.live is None:
             await asyncio.sleep(0.01)
@@ -70,10 +82,20 @@ async def keypresses(sb: Sandbox, presses: int = 50) -> tuple[list[float], float
         for i in range(presses):
             line = tree.cursor_line  # type: ignore[attr-defined]
             key, step = ("down", 1) if i % 2 == 0 else ("up", -1)
+            seen = len(frames)
             t = time.perf_counter()
             await pilot.press(key)
             await pilot.pause(0)
             times.append(time.perf_counter() - t)
+            deadline = t + 2.0
+            while time.perf_counter() < deadline:
+                shown = [when for when, at in frames[seen:] if at == line + step]
+                if shown:
+                    to_frame.append(shown[0] - t)
+                    break
+                await asyncio.sleep(0.001)
+            else:
+                to_frame.append(float("nan"))
             assert tree.cursor_line == line + step  # type: ignore[attr-defined]
         idle = []
         for _ in range(20):
@@ -81,7 +103,7 @@ async def keypresses(sb: Sandbox, presses: int = 50) -> tuple[list[float], float
             await pilot.press("f12")  # bound to nothing
             await pilot.pause(0)
             idle.append(time.perf_counter() - t)
-    return times, statistics.median(idle)
+    return times, statistics.median(idle), to_frame
 
 
 def whole_process(sb: Sandbox, marker: str) -> float:
@@ -122,20 +144,22 @@ def main() -> int:
             time.sleep(0.5 + size / 1000)  # let NM take note of the new links
             paints = [asyncio.run(first_paint(sb, size)) for _ in range(args.runs)]
             whole = min(whole_process(sb, "linux-bridge") for _ in range(args.runs))
-            keys, idle = asyncio.run(keypresses(sb))
+            keys, idle, to_frame = asyncio.run(keypresses(sb))
             p95 = statistics.quantiles(keys, n=20)[-1]
             paint, paint_median = min(paints), statistics.median(paints)
-            rows.append((size, paint, paint_median, whole, statistics.median(keys), p95, idle))
+            frame = statistics.median(to_frame), statistics.quantiles(to_frame, n=20)[-1]
+            key = statistics.median(keys)
+            rows.append((size, paint, paint_median, whole, key, p95, idle, frame))
     print(
         f"{'N':>6} {'first paint':>12} {'median':>7} {'target':>7} {'whole proc':>11} "
-        f"{'key median':>11} {'key p95':>8} {'pilot idle':>10} {'net':>7}"
+        f"{'key median':>11} {'key p95':>8} {'pilot idle':>10} {'net':>7} {'key→frame':>16}"
     )
-    for size, paint, paint_median, whole, med, p95, idle in rows:
+    for size, paint, paint_median, whole, med, p95, idle, frame in rows:
         target = TARGETS.get(size, float("nan"))
         print(
             f"{size:>6} {paint:>11.3f}s {paint_median:>6.3f}s {target:>6.1f}s {whole:>10.3f}s "
             f"{med * 1000:>9.1f}ms {p95 * 1000:>6.1f}ms {idle * 1000:>8.1f}ms "
-            f"{(med - idle) * 1000:>5.1f}ms"
+            f"{(med - idle) * 1000:>5.1f}ms {frame[0] * 1000:>6.1f} / {frame[1] * 1000:>5.1f}ms"
         )
     return 0
 
