@@ -21,6 +21,9 @@ def add_parsers(sub: Any) -> None:
 
 
 def run_app(args: argparse.Namespace) -> int:
+    from nmtui_state.terminal_size import prefer_terminal_size
+
+    prefer_terminal_size()  # a stale COLUMNS/LINES pinned the app at 80x24 in any pane
     if getattr(args, "firstboot", False):
         return cli_service.cmd_console(args)
     from engine.prestart import prestart

@@ -58,7 +58,7 @@ def test_app_in_tmux_shows_the_tree(term: str) -> None:
         "100",
         "-y",
         "30",
-        f"TERM=xterm-256color {EXE} --sandbox",
+        f"{term} {EXE} --sandbox",
     )
     _tmux("set-option", "-s", "escape-time", "0")  # Esc then q must not read as Alt+q
     try:
@@ -74,7 +74,7 @@ def test_app_in_tmux_shows_the_tree(term: str) -> None:
         assert "eth1 veth up 192.0.2.10/24" in filtered
         assert "br0 linux-bridge" not in filtered
         _tmux("send-keys", "-t", session, "Escape")
-        time.sleep(0.3)
+        _wait_screen(session, lambda s: "br0 linux-bridge" in s and "filter inter" not in s)
         _tmux("send-keys", "-t", session, "q")
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
@@ -86,5 +86,25 @@ def test_app_in_tmux_shows_the_tree(term: str) -> None:
             time.sleep(0.2)
         else:
             raise AssertionError("q did not quit the app")
+    finally:
+        subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
+
+
+def test_stale_columns_and_lines_do_not_pin_the_size() -> None:
+    """``COLUMNS=80 LINES=24`` inherited (readline exports them; a tmux server passes
+    them on) lose to the terminal's own size: the app fills the 120x40 pane."""
+    require_nm()
+    if not shutil.which("tmux"):
+        if IN_CI:
+            pytest.fail("tmux is needed for the terminal test (apt-get install tmux)")
+        pytest.skip("tmux not installed")
+    session = f"nmtui-{uuid.uuid4().hex[:6]}"
+    command = f"COLUMNS=80 LINES=24 TERM=xterm-256color {EXE} --sandbox"
+    _tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", command)
+    try:
+        screen = _wait_screen(session, lambda s: "eth3" in s and "Hostname" in s)
+        lines = screen.splitlines()
+        assert max(len(line.rstrip()) for line in lines) > 100, screen
+        assert sum(1 for line in lines if line.strip()) > 30, screen
     finally:
         subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)

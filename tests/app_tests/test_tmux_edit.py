@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import uuid
+from collections.abc import Callable
 
 import pytest
 
@@ -33,6 +35,14 @@ def _type_until(session: str, text: str, seen: object, tries: int = 3) -> None:
     raise AssertionError(f"{text!r} never reached the YAML editor")
 
 
+def _only_line_is(text: str) -> Callable[[str], bool]:
+    """The editor holds exactly one line, ``text``: what the screen shows elsewhere (the
+    problems quote the document) and a view scrolled past br0's lines do not count."""
+    first = re.compile(r"▊ 1\S? " + re.escape(text) + r"\s*▎")
+    second = re.compile(r"▊ 2[ ✗]")
+    return lambda screen: bool(first.search(screen)) and not second.search(screen)
+
+
 def test_interfaces_as_a_mapping_typed_in_tmux_is_listed_and_the_app_lives() -> None:
     require_nm()
     if not shutil.which("tmux"):
@@ -51,7 +61,7 @@ def test_interfaces_as_a_mapping_typed_in_tmux_is_listed_and_the_app_lives() -> 
         _wait_screen(session, lambda s: "Draft" in s and "IPv4" in s, timeout=30)
         _tmux("send-keys", "-t", session, "F2")  # focus the YAML editor
         # The editor starts with br0's config; F7 + typing replaces all of it.
-        _type_until(session, "interfaces:", lambda s: "interfaces:" in s and "name: br0" not in s)
+        _type_until(session, "interfaces:", _only_line_is("interfaces:"))
         _tmux("send-keys", "-t", session, "Enter")
         _tmux("send-keys", "-t", session, "-l", "  type: veth")
         screen = _wait_screen(session, lambda s: "expected a list" in s, timeout=30)
