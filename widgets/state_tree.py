@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rich.text import Text
+from rich.text import Span, Text, TextType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Tree
@@ -76,20 +76,30 @@ def iface_label(
     first = words[0]
     style = WORD_STYLE.get(first, "")
     dim = state == k.IGNORE
-    text = Text()
-    text.append(f"{look.link.get(first, '?')} ", style=style)
-    text.append(printable(str(iface.get(k.NAME, "?"))), style="dim" if dim else "bold")
-    text.append(f" {iface.get(k.TYPE, k.UNKNOWN)}", style="dim")
-    text.append(f" {first}", style=style)
-    for word in words[1:]:
-        text.append(f" {word}", style=WORD_STYLE.get(word, ""))
-    for mark in marks or []:
+    parts = [
+        (f"{look.link.get(first, '?')} ", style),
+        (printable(str(iface.get(k.NAME, "?"))), "dim" if dim else "bold"),
+        (f" {printable(str(iface.get(k.TYPE, k.UNKNOWN)))}", "dim"),
+        (f" {first}", style),
+        *((f" {word}", WORD_STYLE.get(word, "")) for word in words[1:]),
         # In brackets, no symbol: a mark must read the same in every font.
-        text.append(f" [{MARK_WORDS.get(mark, mark)}]", style="bold")
+        *((f" [{MARK_WORDS.get(mark, mark)}]", "bold") for mark in marks or []),
+    ]
     addr = _first_address(iface)
     if addr:
-        text.append(f" {printable(str(addr))}", style="dim" if dim else "cyan")
-    return text
+        parts.append((f" {printable(str(addr))}", "dim" if dim else "cyan"))
+    return _assembled(parts)
+
+
+def _assembled(parts: list[tuple[str, str]]) -> Text:
+    """One Text from styled pieces: a tree of 1000 lines builds 1000 labels at each
+    refresh, and ``Text.append`` per piece costs five times this."""
+    spans, at = [], 0
+    for piece, style in parts:
+        if style:
+            spans.append(Span(at, at + len(piece), style))
+        at += len(piece)
+    return Text("".join(piece for piece, _ in parts), spans=spans)
 
 
 def _section_labels(state: dict[str, Any]) -> list[tuple[str, Text]]:
@@ -115,6 +125,7 @@ class StateTree(Tree[NodeRef]):
     """
 
     filter_text: reactive[str] = reactive("")
+    _building = False  # adding the nodes of a new state: invalidate once, after
 
     class IfaceHighlighted(Message):
         """The cursor moved onto an interface or section."""
@@ -135,6 +146,18 @@ class StateTree(Tree[NodeRef]):
         look = glyphs()
         self.ICON_NODE = look.collapsed
         self.ICON_NODE_EXPANDED = look.expanded
+
+    def process_label(self, label: TextType) -> Text:
+        """Our labels are one-line Text already: Tree would split and copy each one."""
+        if isinstance(label, Text) and "\n" not in label.plain:
+            return label
+        return super().process_label(label)
+
+    def _invalidate(self) -> None:
+        """Tree invalidates its caches and lays itself out again per node added; a state
+        of 1000 interfaces adds 1000 nodes in one go, so that waits for the last one."""
+        if not self._building:
+            super()._invalidate()
 
     def set_pending(self, names: set[str] | frozenset[str]) -> None:
         """Mark the interfaces the draft changes (``✎ draft``), so edits not applied show."""
@@ -216,10 +239,15 @@ class StateTree(Tree[NodeRef]):
             else:
                 parent.add_leaf(label, data=ref)
 
-        for node in forest:
-            add(self.root, node)
-        for key, label in _section_labels(self._state):
-            self.root.add_leaf(label, data=NodeRef("section", key))
+        self._building = True
+        try:
+            for node in forest:
+                add(self.root, node)
+            for key, label in _section_labels(self._state):
+                self.root.add_leaf(label, data=NodeRef("section", key))
+        finally:
+            self._building = False
+        self._invalidate()
         if keep is not None:
             # After the new lines are laid out: until then a fresh node has no line, and
             # the cursor would land on the first line while the selection said otherwise.
