@@ -145,6 +145,10 @@ def waves(steps: list[Step]) -> list[list[Step]]:
     return out
 
 
+#: The longest wait for an activation's signal before its state is looked at again.
+ACTIVE_RECHECK_S = 1.0
+
+
 @dataclass
 class ActiveWatch:
     """Tracks Connection.Active state changes (path → (state, reason))."""
@@ -355,6 +359,10 @@ class Executor:
                 except DBusError:
                     self.watch.states.setdefault(path, (ACTIVE_DEACTIVATED, 0))
         while True:
+            # Cleared before the states are read: the lease check below awaits D-Bus, and
+            # a StateChanged landing then must wake the wait, not be cleared after it
+            # (that lost wakeup held every apply a full second).
+            self.watch.changed.clear()
             waiting = []
             for path, iface in self.pending.items():
                 state, reason = self.watch.states.get(path, (0, 0))
@@ -368,7 +376,6 @@ class Executor:
             left = deadline - loop.time()
             if left <= 0:
                 raise StepFailed(", ".join(waiting), f"not activated within {timeout:.0f} s")
-            self.watch.changed.clear()
             with contextlib.suppress(TimeoutError):  # not wait_for: it can drop a cancel
-                async with asyncio.timeout(min(left, 1.0)):
+                async with asyncio.timeout(min(left, ACTIVE_RECHECK_S)):
                     await self.watch.changed.wait()
