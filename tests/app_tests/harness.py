@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from nmtui_state.app import NmtuiStateApp
 from nmtui_state.sandbox import Sandbox
 from nmtui_state.session import Session
+from tests.conftest import IN_CI
 from widgets.state_tree import NodeRef
 
 EXE = str(Path(sys.executable).parent / "nmtui-state")
@@ -91,3 +94,11 @@ def settled_show(sb: Sandbox, expected: str, timeout: float = 10.0) -> str:
         time.sleep(0.2)
         current = show(sb)
     return current
+
+
+def require_tmux() -> None:
+    """Skip without tmux, except in CI, where the terminal tests must run."""
+    if not shutil.which("tmux"):
+        if IN_CI:
+            pytest.fail("tmux is needed for the terminal test (apt-get install tmux)")
+        pytest.skip("tmux not installed")

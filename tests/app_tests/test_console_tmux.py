@@ -9,7 +9,6 @@ a VT220 draws in its default set), not just the text tmux shows.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import time
 import uuid
@@ -20,8 +19,8 @@ import pytest
 
 from nmtui_state.console.text import vt220_safe
 from nmtui_state.sandbox import Sandbox
+from tests.app_tests.harness import require_tmux
 from tests.backend_tests.apply_helpers import EXE, by_name, cli, live
-from tests.conftest import IN_CI
 
 SOCKET = f"nmtui-console-{uuid.uuid4().hex[:6]}"
 
@@ -49,10 +48,7 @@ def _wait(session: str, cond: Callable[[str], bool], timeout: float = 30) -> str
 
 @pytest.mark.slow
 async def test_console_sets_eth1_static_on_a_vt220(demo_sandbox: Sandbox, tmp_path: Path) -> None:
-    if not shutil.which("tmux"):
-        if IN_CI:
-            pytest.fail("tmux is needed for the terminal test (apt-get install tmux)")
-        pytest.skip("tmux not installed")
+    require_tmux()
     env = demo_sandbox.env()
     out = tmp_path / "nmstate" / "00-console.applied"
     raw = tmp_path / "raw.out"

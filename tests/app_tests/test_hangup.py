@@ -7,19 +7,16 @@ ever writing to the hung-up terminal, and the orphan ignored SIGTERM.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
 
-import pytest
 import yaml
 
 from nmtui_state.sandbox import Sandbox
-from tests.app_tests.harness import settled_show, show
-from tests.conftest import IN_CI
+from tests.app_tests.harness import require_tmux, settled_show, show
 
 EXE = str(Path(sys.executable).parent / "nmtui-state")
 SOCKET = f"nmtui-hup-{uuid.uuid4().hex[:6]}"  # a private tmux server
@@ -62,10 +59,7 @@ def _alive(pid: int) -> bool:
 def test_terminal_gone_during_countdown_rolls_back_and_exits(
     demo_sandbox: Sandbox, tmp_path: Path
 ) -> None:
-    if not shutil.which("tmux"):
-        if IN_CI:
-            pytest.fail("tmux is needed for the terminal test (apt-get install tmux)")
-        pytest.skip("tmux not installed")
+    require_tmux()
     before = show(demo_sandbox)
     draft = tmp_path / "draft.yml"
     draft.write_text(yaml.safe_dump(DRAFT))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import time
@@ -11,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI, require_nm
+from tests.app_tests.harness import require_tmux
+from tests.conftest import require_nm
 
 EXE = str(Path(sys.executable).parent / "nmtui-state")
 
@@ -44,10 +44,7 @@ def _wait_screen(session: str, cond: object, timeout: float = 30) -> str:
 def test_app_in_tmux_shows_the_tree(term: str) -> None:
     """The tree reads the same in colour, on a 16-colour console and without colour."""
     require_nm()
-    if not shutil.which("tmux"):
-        if IN_CI:
-            pytest.fail("tmux is needed for the terminal test (apt-get install tmux)")
-        pytest.skip("tmux not installed")
+    require_tmux()
     session = f"nmtui-{uuid.uuid4().hex[:6]}"
     _tmux(
         "new-session",
@@ -94,10 +91,7 @@ def test_stale_columns_and_lines_do_not_pin_the_size() -> None:
     """``COLUMNS=80 LINES=24`` inherited (readline exports them; a tmux server passes
     them on) lose to the terminal's own size: the app fills the 120x40 pane."""
     require_nm()
-    if not shutil.which("tmux"):
-        if IN_CI:
-            pytest.fail("tmux is needed for the terminal test (apt-get install tmux)")
-        pytest.skip("tmux not installed")
+    require_tmux()
     session = f"nmtui-{uuid.uuid4().hex[:6]}"
     command = f"COLUMNS=80 LINES=24 TERM=xterm-256color {EXE} --sandbox"
     _tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", command)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import uuid
 from collections.abc import Callable
 
-import pytest
-
+from tests.app_tests.harness import require_tmux
 from tests.app_tests.test_tmux import EXE, SOCKET, _tmux, _wait_screen
-from tests.conftest import IN_CI, require_nm
+from tests.conftest import require_nm
 
 
 def _alive(session: str) -> bool:
@@ -45,10 +43,7 @@ def _only_line_is(text: str) -> Callable[[str], bool]:
 
 def test_interfaces_as_a_mapping_typed_in_tmux_is_listed_and_the_app_lives() -> None:
     require_nm()
-    if not shutil.which("tmux"):
-        if IN_CI:
-            pytest.fail("tmux is needed for the terminal test (apt-get install tmux)")
-        pytest.skip("tmux not installed")
+    require_tmux()
     session = f"nmtui-{uuid.uuid4().hex[:6]}"
     _tmux(
         "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
